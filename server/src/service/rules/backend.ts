@@ -1,0 +1,43 @@
+// The entry's backend: present, known, and available in the target clemcore version.
+import { propertyNode } from '../jsonText';
+import { suggest } from '../didYouMean';
+import type { EntryContext } from '../context';
+
+export function checkBackend(ctx: EntryContext): void {
+  const node = propertyNode(ctx.entry, 'backend');
+  if (!node) {
+    const name = typeof ctx.value.model_name === 'string' ? ` \`${ctx.value.model_name}\`` : '';
+    ctx.report('missing-backend', entryAnchor(ctx), [],
+      `The entry${name} has no \`backend\`. clemcore 3.7 then silently ignores the whole file (3.3 drops this entry and every entry after it), and falls back to the packaged registry. Add \`"backend": "..."\`.`,
+      { data: { missingKeys: [{ key: 'backend', parentPath: [], type: 'string' }], suggestions: ctx.schemas.backendsIn(ctx.version) } });
+    return;
+  }
+  if (node.type !== 'string') return; // the type rule reports it
+  const name = node.value as string;
+  const available = ctx.schemas.backendsIn(ctx.version);
+  const schema = ctx.schemas.backends.get(name);
+  if (!schema) {
+    const suggestions = suggest(name, ctx.schemas.backendNames());
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : ` Known backends: ${available.join(', ')}.`;
+    ctx.report('unknown-backend', node, ['backend'],
+      `clemcore has no backend \`${name}\`: loading this model fails with "Specified model backend '${name}' not found in backend registry" (unless a \`${name}_api.py\` lies in the working directory).${hint}`,
+      { data: { suggestions } });
+    return;
+  }
+  if (!available.includes(name)) {
+    const meta = schema['x-clem-backend'];
+    ctx.report('removed-backend', node, ['backend'],
+      `clemcore ${ctx.version} no longer has the backend \`${name}\` (it exists in ${meta.versions.join(', ')}): loading fails with "not found in backend registry".${meta.removed ? ` ${meta.removed}` : ''}`,
+      { data: { suggestions: [] } });
+  }
+}
+
+/**
+ * Where to show a finding about the entry as a whole: its `model_name` key when it has one, else its opening brace
+ * (never the whole entry).
+ */
+export function entryAnchor(ctx: EntryContext): { offset: number; length: number } {
+  const pair = ctx.entry.children?.find((p) => p.children?.[0]?.value === 'model_name');
+  const key = pair?.children?.[0];
+  return key ? { offset: key.offset, length: key.length } : { offset: ctx.entry.offset, length: 1 };
+}

@@ -1,0 +1,121 @@
+// JSON syntax as Python's json.load judges it: every parse error, with the exact characters and a plain message.
+import { ParseErrorCode, type ParseError } from 'jsonc-parser';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
+import type { RegistryDiagnostic, Severity } from '../types';
+
+const FILE_IGNORED = 'clemcore cannot load the file and silently ignores all of it';
+const JSON_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u']);
+
+function diag(code: DiagnosticCode, offset: number, length: number, message: string, data?: RegistryDiagnostic['data']): RegistryDiagnostic {
+  return { code, severity: DIAGNOSTIC_CODES[code].severity as Severity, message, offset, length: Math.max(length, 1), path: [], data };
+}
+
+export function checkJsonSyntax(text: string, errors: ParseError[]): RegistryDiagnostic[] {
+  const out: RegistryDiagnostic[] = [];
+  let skipUntil = -1;
+  for (const e of errors) {
+    if (e.offset < skipUntil) continue;
+    const special = nonStandardLiteral(text, e.offset);
+    if (special) {
+      out.push(diag('json-nan', e.offset, special.length,
+        `\`${special}\` is not JSON. Python's json reads it as a float, other tools reject the file; write a number or a string instead.`));
+      skipUntil = e.offset + special.length + 1; // the parser reports the literal's pieces and the value after it again
+      continue;
+    }
+    switch (e.error) {
+      case ParseErrorCode.InvalidEscapeCharacter:
+        out.push(...invalidEscapes(text, e.offset, e.length));
+        break;
+      case ParseErrorCode.InvalidCharacter:
+        out.push(...controlCharacters(text, e.offset, e.length));
+        break;
+      case ParseErrorCode.InvalidCommentToken:
+        out.push(diag('json-comment', e.offset, e.length, `Comments are not allowed: Python's json rejects them, so ${FILE_IGNORED}. Remove the comment.`));
+        break;
+      case ParseErrorCode.PropertyNameExpected:
+      case ParseErrorCode.ValueExpected: {
+        const comma = trailingCommaBefore(text, e.offset);
+        if (comma >= 0) {
+          if (!out.some((d) => d.code === 'json-trailing-comma' && d.offset === comma)) {
+            out.push(diag('json-trailing-comma', comma, 1, `Trailing comma: Python's json rejects it, so ${FILE_IGNORED}. Remove the comma.`, { replacement: '' }));
+          }
+        } else {
+          out.push(diag('json-syntax', e.offset, e.length, `${e.error === ParseErrorCode.ValueExpected ? 'A value is expected here' : 'A property name in double quotes is expected here'}; ${FILE_IGNORED}.`));
+        }
+        break;
+      }
+      default:
+        out.push(diag('json-syntax', e.offset, e.length, `${describe(e.error)}; ${FILE_IGNORED}.`));
+    }
+  }
+  return out;
+}
+
+function nonStandardLiteral(text: string, offset: number): string | undefined {
+  const m = /^-?(?:NaN|Infinity)\b/.exec(text.slice(offset, offset + 10));
+  if (m) return m[0];
+  // The parser reports "-" and "Infinity" separately: start from the minus sign.
+  return undefined;
+}
+
+function invalidEscapes(text: string, offset: number, length: number): RegistryDiagnostic[] {
+  const out: RegistryDiagnostic[] = [];
+  const end = offset + length;
+  for (let i = offset + 1; i < end; i++) {
+    if (text[i] !== '\\') continue;
+    const next = text[i + 1];
+    if (next === 'u') {
+      if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        out.push(diag('json-invalid-escape', i, Math.min(6, end - i), `\`${text.slice(i, Math.min(i + 6, end))}\` is not a valid \\u escape (four hex digits are needed); ${FILE_IGNORED}.`));
+      }
+      i += 1;
+      continue;
+    }
+    if (next !== undefined && !JSON_ESCAPES.has(next)) {
+      out.push(diag('json-invalid-escape', i, 2,
+        `\`\\${next}\` is not a JSON escape, so ${FILE_IGNORED}. For a regex escape write \`\\\\${next}\` (JSON turns it into \`\\${next}\`).`,
+        { replacement: `\\\\${next}` }));
+    }
+    i += 1;
+  }
+  return out;
+}
+
+function controlCharacters(text: string, offset: number, length: number): RegistryDiagnostic[] {
+  const out: RegistryDiagnostic[] = [];
+  for (let i = offset; i < offset + length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      const name = c === 9 ? 'a tab' : c === 10 ? 'a line break' : c === 13 ? 'a carriage return' : `control character U+${c.toString(16).padStart(4, '0')}`;
+      const esc = c === 9 ? '\\t' : c === 10 ? '\\n' : c === 13 ? '\\r' : `\\u${c.toString(16).padStart(4, '0')}`;
+      out.push(diag('json-syntax', i, 1, `The string contains ${name}, which Python's json rejects; ${FILE_IGNORED}. Write \`${esc}\` instead.`, { replacement: esc }));
+    }
+  }
+  if (out.length === 0) out.push(diag('json-syntax', offset, length, `Invalid character; ${FILE_IGNORED}.`));
+  return out;
+}
+
+/** Offset of a comma that directly precedes a closing bracket at `offset` (whitespace between), or -1. */
+function trailingCommaBefore(text: string, offset: number): number {
+  if (text[offset] !== '}' && text[offset] !== ']') return -1;
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ',' ? i : -1;
+}
+
+function describe(code: ParseErrorCode): string {
+  switch (code) {
+    case ParseErrorCode.InvalidSymbol: return 'Invalid symbol';
+    case ParseErrorCode.InvalidNumberFormat: return 'Invalid number';
+    case ParseErrorCode.ColonExpected: return 'A colon is expected after the property name';
+    case ParseErrorCode.CommaExpected: return 'A comma is expected';
+    case ParseErrorCode.CloseBraceExpected: return 'A closing brace `}` is expected';
+    case ParseErrorCode.CloseBracketExpected: return 'A closing bracket `]` is expected';
+    case ParseErrorCode.EndOfFileExpected: return 'Only one top-level value is allowed; text follows it';
+    case ParseErrorCode.UnexpectedEndOfComment: return 'Unterminated comment';
+    case ParseErrorCode.UnexpectedEndOfString: return 'Unterminated string';
+    case ParseErrorCode.UnexpectedEndOfNumber: return 'Unterminated number';
+    case ParseErrorCode.InvalidUnicode: return 'Invalid \\u escape';
+    default: return 'Syntax error';
+  }
+}

@@ -1,0 +1,26 @@
+// model_name: present (else the entry matches every later lookup) and not one of the names clemcore intercepts.
+import { propertyNode } from '../jsonText';
+import type { EntryContext } from '../context';
+import { entryAnchor } from './backend';
+
+export function checkModelName(ctx: EntryContext): void {
+  const node = propertyNode(ctx.entry, 'model_name');
+  if (!node) {
+    ctx.report('missing-model-name', entryAnchor(ctx), [],
+      'This entry has no `model_name`. clemcore unifies lookups with entries, so an entry without a name matches every lookup that reaches it and shadows every model listed after it; `clem list models` also crashes on it. Add `"model_name": "..."`.',
+      { data: { missingKeys: [{ key: 'model_name', parentPath: [], type: 'string' }] } });
+    return;
+  }
+  if (typeof node.value !== 'string') return;
+  const name = node.value;
+  const reserved = ctx.schemas.reservedNames();
+  if (Object.prototype.hasOwnProperty.call(reserved, name)) {
+    ctx.report('reserved-model-name', node, ['model_name'],
+      `\`${name}\` is intercepted before the registry is consulted (${reserved[name]}), so this entry can never be selected. Choose another name.`,
+      { data: { key: 'model_name' } });
+  } else if (name.includes("'")) {
+    ctx.report('reserved-model-name', node, ['model_name'],
+      `clemcore replaces every \`'\` of a \`-m\` argument with \`"\` before the lookup, so \`${name}\` can never be selected from the command line. Remove the apostrophe.`,
+      { severity: 'warning', data: { key: 'model_name' } });
+  }
+}

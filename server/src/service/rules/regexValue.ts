@@ -1,0 +1,277 @@
+// Python regex fields (eos_to_cull in text backends, cot_end_tag): syntax as CPython judges it, and the likely
+// mistakes of valid patterns: an unescaped `|` inside a special token, over-escaping, empty matches, patterns that
+// delete single ordinary characters, and patterns that do not match their own text.
+import { decodeStringNode, escapeJsonString, valueSpan, type DecodedString, type Node } from '../jsonText';
+import { parsePattern, py310Judgement } from '../../pyre';
+import type { Node as ReNode, Pattern } from '../../pyre/ast';
+import { fullMatch } from '../../pyre/match';
+import { canMatchEmpty, widthRange } from '../../pyre/analyze';
+import type { EntryContext } from '../context';
+import type { JsonPath } from '../types';
+import type { ValueCheck } from './valueKinds';
+
+/** Characters whose deletion from every reply would be damage: printable ASCII. */
+const ORDINARY = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+const REGEX_SPECIALS = new Set('.^$*+?{}[]\\|()'.split(''));
+const MATCH_STEPS = 20_000;
+
+interface PatternFacts {
+  parsed: ReturnType<typeof parsePattern>;
+  py310?: ReturnType<typeof py310Judgement>;
+  empty?: boolean;
+  singleChars?: { chars: string[]; start: number; end: number }[];
+  selfText?: string;
+  selfMismatch?: boolean;
+}
+
+/** Facts about a pattern depend only on its text; the same patterns repeat across entries and keystrokes. */
+const factsCache = new Map<string, PatternFacts>();
+const FACTS_CACHE_LIMIT = 5000;
+
+export const checkRegexValue: ValueCheck = (ctx, node, path) => {
+  if (node.type !== 'string') return;
+  const key = String(path[path.length - 1]);
+  const decoded = decodeStringNode(ctx.text, node);
+  const pattern = decoded.value;
+  if (pattern === '') {
+    ctx.report('regex-empty', node, path, key === 'cot_end_tag'
+      ? '`cot_end_tag` is empty: `re.split` with an empty pattern splits between every character, so the answer clemcore keeps is empty. Set the model\'s end-of-thinking tag, e.g. `</think>`.'
+      : `\`${key}\` is empty, so culling removes nothing. That is fine when the backend never returns end markers; otherwise set the model's end-of-turn token, escaped, e.g. \`<\\\\|im_end\\\\|>\`.`,
+    { severity: key === 'cot_end_tag' ? 'error' : undefined });
+    return;
+  }
+  const facts = factsFor(pattern);
+  const parsed = facts.parsed;
+  if (!parsed.ok) {
+    const e = parsed.error;
+    const span = valueSpan(decoded, e.offset, e.offset + Math.max(e.length, 1));
+    const py310 = facts.py310 && facts.py310.valid310 ? ` ${facts.py310.message}` : '';
+    ctx.report('regex-syntax', span, path,
+      `\`${key}\` is not a valid Python regular expression: ${e.message} at position ${e.pos}. clemcore fails with re.error at the first generation.${py310} ${fixHint(pattern, e.message)}`,
+      { data: { key, pyre: { message: e.message, pos: e.pos } } });
+    return;
+  }
+  if (facts.py310 && !facts.py310.valid310) {
+    const span = valueSpan(decoded, facts.py310.offset, facts.py310.offset + Math.max(facts.py310.length, 1));
+    ctx.report('regex-py310', span, path, `\`${key}\`: ${facts.py310.message}`, { data: { key } });
+  }
+  const ast = parsed.ast;
+  const found = reportTokenBars(ctx, node, path, key, decoded, ast) + reportOverEscaping(ctx, node, path, key, decoded, ast);
+  if (facts.empty) {
+    ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
+      ? `\`${key}\` can match the empty string, so \`re.split\` also splits where no tag is and the answer clemcore keeps is cut wrongly. Make the tag itself required, e.g. drop a \`?\` or \`*\` that applies to all of it.`
+      : `\`${key}\` can match the empty string, so it does not require the end marker it is meant to remove. Make the marker required (drop a \`?\`/\`*\` that applies to the whole pattern, or an empty alternative).`,
+    { data: { key } });
+  }
+  for (const s of facts.singleChars ?? []) {
+    const span = valueSpan(decoded, s.start, s.end);
+    const shown = s.chars.slice(0, 6).map((c) => `\`${c === '`' ? '\\`' : c}\``).join(', ') + (s.chars.length > 6 ? ', ...' : '');
+    ctx.report('regex-single-char', span, path,
+      `\`${key}\` matches single ordinary characters (${shown}), so \`re.sub\` deletes every one of them from every reply. ${found ? 'Escape the special characters as shown above.' : 'Escape regex specials with `\\\\` in the JSON, or make the pattern longer.'}`,
+      { data: { key, chars: s.chars } });
+  }
+  if (facts.selfMismatch && facts.selfText !== undefined) {
+    ctx.report('regex-self-mismatch', node, path,
+      `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(pyEscape(facts.selfText))}\` in the JSON.`,
+      { data: { key, replacement: JSON.stringify(pyEscape(facts.selfText)), replaceWholeValue: true } });
+  }
+};
+
+function factsFor(pattern: string): PatternFacts {
+  let facts = factsCache.get(pattern);
+  if (facts) return facts;
+  const parsed = parsePattern(pattern);
+  facts = { parsed, py310: py310Judgement(pattern) };
+  if (parsed.ok) {
+    facts.empty = canMatchEmpty(parsed.ast);
+    facts.singleChars = singleCharMatches(parsed.ast);
+    const self = selfMatch(pattern, parsed.ast);
+    if (self) {
+      facts.selfText = self.text;
+      facts.selfMismatch = self.mismatch;
+    }
+  }
+  if (factsCache.size >= FACTS_CACHE_LIMIT) factsCache.clear();
+  factsCache.set(pattern, facts);
+  return facts;
+}
+
+/** Top-level branches (or the whole pattern) that fully match a single printable ASCII character. */
+function singleCharMatches(ast: Pattern): { chars: string[]; start: number; end: number }[] {
+  const { min } = widthRange(ast.body);
+  if (min > 1) return [];
+  const parts = ast.body.type === 'alternation' ? ast.body.branches : [ast.body];
+  const out: { chars: string[]; start: number; end: number }[] = [];
+  for (const part of parts) {
+    const r = widthRange(part);
+    if (r.min > 1 || r.max < 1) continue;
+    const probe: Pattern = { ...ast, body: part };
+    const chars = ORDINARY.filter((c) => fullMatch(probe, c, { maxSteps: MATCH_STEPS }) === true);
+    if (chars.length) out.push({ chars, start: part.start, end: part.end });
+  }
+  return out;
+}
+
+/**
+ * The pattern read as the literal text it spells (escapes removed). Only for patterns without intentional regex
+ * constructs (quantifiers, groups, classes, anchors): for those the own text is not what the pattern is meant to match.
+ * An alternation whose bars all stand outside special tokens is a list of tokens: each branch must match its own text.
+ */
+function selfMatch(pattern: string, ast: Pattern): { text: string; mismatch: boolean } | undefined {
+  if (hasIntentionalConstruct(ast.body)) return undefined;
+  const text = unescapePattern(pattern);
+  if (fullMatch(ast, text, { maxSteps: MATCH_STEPS }) !== false) return { text, mismatch: false };
+  if (ast.body.type === 'alternation' && ast.body.bars.every((b) => !barInsideToken(pattern, b))) {
+    const mismatch = ast.body.branches.some((branch) => {
+      const own = unescapePattern(pattern.slice(branch.start, branch.end));
+      return fullMatch({ ...ast, body: branch }, own, { maxSteps: MATCH_STEPS }) === false;
+    });
+    return { text, mismatch };
+  }
+  return { text, mismatch: true };
+}
+
+function hasIntentionalConstruct(node: ReNode): boolean {
+  switch (node.type) {
+    case 'literal':
+      return false;
+    case 'sequence':
+      return node.items.some(hasIntentionalConstruct);
+    case 'alternation':
+      return node.branches.some(hasIntentionalConstruct);
+    case 'repeat':
+      // `<eos>?` or `a+` on a plain printable character reads like a token with a stray special; `\n*`, `\s+`,
+      // `(...)*` and `[...]+` are deliberate.
+      return !(node.body.type === 'literal' && !node.body.escaped && node.body.cp > 0x20);
+    case 'set':
+      // `[EOS]` in a token is more likely a literal bracket than a class; a class with a range is deliberate.
+      return node.items.some((i) => i.type !== 'literal');
+    case 'any':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** Removes regex escaping: `\|` becomes `|`, `\\` becomes `\`; escapes of letters (`\n`, `\d`) stay. */
+function unescapePattern(pattern: string): string {
+  return pattern.replace(/\\([^A-Za-z0-9])/g, '$1');
+}
+
+/** Python's re.escape for the characters that matter in tokens. */
+function pyEscape(text: string): string {
+  let out = '';
+  for (const ch of text) out += REGEX_SPECIALS.has(ch) ? `\\${ch}` : ch;
+  return out;
+}
+
+/** Whether the `|` at `bar` lies inside something shaped like a special token: `<...|...>`. */
+function barInsideToken(pattern: string, bar: number): boolean {
+  const before = pattern.lastIndexOf('<', bar);
+  const closeBefore = pattern.lastIndexOf('>', bar);
+  const after = pattern.indexOf('>', bar);
+  const openAfter = pattern.indexOf('<', bar);
+  const openOk = before >= 0 && before > closeBefore;
+  const closeOk = after >= 0 && (openAfter < 0 || after < openAfter);
+  return openOk && closeOk;
+}
+
+function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): number {
+  const pattern = decoded.value;
+  const bars: number[] = [];
+  collectBars(ast.body, bars);
+  const inside = bars.filter((b) => barInsideToken(pattern, b) && pattern[b - 1] !== '\\');
+  if (!inside.length) return 0;
+  const alternatives = ast.body.type === 'alternation' ? ast.body.branches.map((b) => `\`${pattern.slice(b.start, b.end)}\``).join(' OR ') : undefined;
+  const fixed = escapeTokenBars(pattern, inside);
+  for (const bar of inside) {
+    ctx.report('regex-unescaped-bar', valueSpan(decoded, bar, bar + 1), path,
+      `\`${key}\`: \`|\` is unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}. Escape it as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
+      { data: { key, replacement: '\\\\|', fixedValue: JSON.stringify(fixed) } });
+  }
+  return inside.length;
+}
+
+function collectBars(node: ReNode, out: number[]): void {
+  switch (node.type) {
+    case 'alternation':
+      out.push(...node.bars);
+      node.branches.forEach((b) => collectBars(b, out));
+      break;
+    case 'sequence':
+      node.items.forEach((i) => collectBars(i, out));
+      break;
+    case 'group':
+    case 'repeat':
+      collectBars(node.body, out);
+      break;
+    case 'conditional':
+      collectBars(node.yes, out);
+      if (node.no) collectBars(node.no, out);
+      break;
+    default:
+  }
+}
+
+function escapeTokenBars(pattern: string, bars: number[]): string {
+  let out = '';
+  let last = 0;
+  for (const b of bars) {
+    out += `${pattern.slice(last, b)}\\|`;
+    last = b + 1;
+  }
+  return out + pattern.slice(last);
+}
+
+/**
+ * Over-escaping: a literal backslash (`\\` in the pattern, `\\\\` in the JSON) right before a regex special. The
+ * pattern then looks for backslashes (or alternates at the `|` that follows) instead of the token.
+ */
+function reportOverEscaping(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): number {
+  const pattern = decoded.value;
+  const spots: number[] = [];
+  collectBackslashLiterals(ast.body, (start) => {
+    const next = pattern[start + 2];
+    const isSpecial = (c: string | undefined) => c !== undefined && c !== '\\' && REGEX_SPECIALS.has(c);
+    if (isSpecial(next) || (next === '\\' && isSpecial(pattern[start + 3]))) spots.push(start);
+  });
+  if (!spots.length) return 0;
+  const fixed = pattern.replace(/\\\\\\?(?=[.^$*+?{}[\]|()])/g, '\\');
+  for (const s of spots) {
+    ctx.report('regex-over-escaped', valueSpan(decoded, s, s + 2), path,
+      `\`${key}\` is escaped twice: \`\\\\\\\\\` in the JSON is a literal backslash in the regex, so the pattern looks for backslashes${pattern[s + 2] === '|' ? ' and the `|` after it splits the pattern into alternatives' : ''}. Use a single regex escape: \`${escapeJsonString(fixed)}\`.`,
+      { data: { key, replacement: '\\\\', fixedValue: JSON.stringify(fixed) } });
+  }
+  return spots.length;
+}
+
+function collectBackslashLiterals(node: ReNode, visit: (start: number) => void): void {
+  switch (node.type) {
+    case 'literal':
+      if (node.cp === 0x5c && node.escape === '\\\\') visit(node.start);
+      break;
+    case 'alternation':
+      node.branches.forEach((b) => collectBackslashLiterals(b, visit));
+      break;
+    case 'sequence':
+      node.items.forEach((i) => collectBackslashLiterals(i, visit));
+      break;
+    case 'group':
+    case 'repeat':
+      collectBackslashLiterals(node.body, visit);
+      break;
+    case 'conditional':
+      collectBackslashLiterals(node.yes, visit);
+      if (node.no) collectBackslashLiterals(node.no, visit);
+      break;
+    default:
+  }
+}
+
+function fixHint(pattern: string, message: string): string {
+  if (/bad escape/.test(message)) return 'Remove the backslash, or double it (`\\\\\\\\` in the JSON) for a literal backslash.';
+  if (/unterminated character set/.test(message) || /missing \)/.test(message)) return 'Escape `[` or `(` with `\\\\` in the JSON if it is part of the token.';
+  if (/nothing to repeat|multiple repeat/.test(message)) return 'Escape the quantifier (`\\\\*`, `\\\\+`, `\\\\?`) if it is part of the token.';
+  void pattern;
+  return 'Fix the pattern, or escape the special characters with `\\\\` in the JSON.';
+}

@@ -1,0 +1,74 @@
+// Required keys per backend and version, with the moment clemcore fails without them (from x-clem-required).
+import { propertyPair, type Node } from '../jsonText';
+import { appliesTo, type KeySchema, type RequiredRule } from '../schemaSet';
+import type { EntryContext } from '../context';
+import type { DiagnosticCode } from '../codes';
+import { conditionHolds, describeCondition } from './conditions';
+import { entryAnchor } from './backend';
+
+export function checkRequiredKeys(ctx: EntryContext): void {
+  if (!ctx.backend) return; // without a known backend the other rules say what is wrong
+  const meta = ctx.backendSchema!['x-clem-backend'];
+  checkLevel(ctx, ctx.schemas.topKeys(ctx.backend), ctx.value, ctx.entry, [], meta.metadata !== false);
+  const configNode = ctx.configNode;
+  if (configNode) checkLevel(ctx, ctx.schemas.configKeys(ctx.backend), ctx.config, configNode, ['model_config'], true);
+}
+
+function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, node: Node, path: string[], withDocKeys: boolean): void {
+  const missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] = [];
+  const missingDocs: string[] = [];
+  for (const [key, schema] of Object.entries(keys)) {
+    // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
+    if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
+    const rule = applicableRule(schema, obj, ctx.version);
+    if (!rule) continue;
+    if (rule.when === 'docs') {
+      if (withDocKeys) missingDocs.push(key);
+    } else missingHard.push({ key, rule, schema });
+  }
+  const anchor = path.length ? keyNodeOf(ctx.entry, path[path.length - 1]) ?? node : entryAnchor(ctx);
+  const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
+  for (const { key, rule, schema } of missingHard) {
+    // The other id key in its place is reported by the id-key rule, with the rename to make.
+    if (key === idKey && (idKey === 'model_id' ? 'huggingface_id' : 'model_id') in obj) continue;
+    const code: DiagnosticCode = (rule as RequiredRule & { code?: DiagnosticCode }).code ?? defaultCode(key);
+    const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
+    const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
+    const detail = rule.message ? ` (${rule.message})` : '';
+    ctx.report(code, anchor, path,
+      `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
+      { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
+  }
+  if (missingDocs.length) {
+    ctx.report('missing-doc-key', anchor, path,
+      `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
+      { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
+  }
+}
+
+function applicableRule(schema: KeySchema, obj: Record<string, unknown>, version: string): RequiredRule | undefined {
+  const rules = schema['x-clem-required'] ?? [];
+  // The hardest applicable failure wins: load before generation before docs.
+  const order = { load: 0, generation: 1, docs: 2 } as const;
+  let best: RequiredRule | undefined;
+  for (const r of rules) {
+    if (!appliesTo(r.versions, version) || !conditionHolds(r.if, obj)) continue;
+    if (!best || order[r.when] < order[best.when]) best = r;
+  }
+  return best;
+}
+
+function defaultCode(key: string): DiagnosticCode {
+  if (key === 'custom_chat_template') return 'template-missing';
+  if (key === 'cot_end_tag') return 'cot-end-tag-missing';
+  return 'missing-key';
+}
+
+function keyNodeOf(entry: Node, key: string): Node | undefined {
+  return propertyPair(entry, key)?.children?.[0];
+}
+
+function typeName(schema: KeySchema | undefined): string | undefined {
+  const t = schema?.type;
+  return Array.isArray(t) ? t[0] : t;
+}

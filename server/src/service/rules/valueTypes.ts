@@ -1,0 +1,58 @@
+// JSON types and enumerations of values, checked with ajv against the backend's schema.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { nodeAtPath } from '../jsonText';
+import type { EntryContext } from '../context';
+import type { SchemaSet } from '../schemaSet';
+
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+const validators = new WeakMap<SchemaSet, Map<string, ValidateFunction>>();
+
+function validatorFor(schemas: SchemaSet, backend: string | undefined): ValidateFunction {
+  let perSet = validators.get(schemas);
+  if (!perSet) validators.set(schemas, (perSet = new Map()));
+  const key = backend ?? '';
+  let v = perSet.get(key);
+  if (!v) {
+    v = ajv.compile({ type: 'object', properties: schemas.topKeys(backend) });
+    perSet.set(key, v);
+  }
+  return v;
+}
+
+export function checkValueTypes(ctx: EntryContext): void {
+  const validate = validatorFor(ctx.schemas, ctx.backend);
+  if (validate(ctx.value)) return;
+  const seen = new Set<string>();
+  for (const err of validate.errors ?? []) {
+    if (err.keyword === 'additionalProperties' || err.keyword === 'required') continue; // other rules say it better
+    const path = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const id = path.join('\u0000');
+    if (seen.has(id)) continue; // one finding per value (e.g. type and enum)
+    seen.add(id);
+    const node = nodeAtPath(ctx.entry, path);
+    if (!node) continue;
+    const name = path.length ? path.join('.') : 'the entry';
+    if (err.keyword === 'type') {
+      const expected = [err.params.type].flat().join(' or ');
+      ctx.report('type-mismatch', node, path, `\`${name}\` must be ${article(expected)}, not ${describeNode(node.type)}.`, { data: { expected } });
+    } else {
+      ctx.report('invalid-value', node, path, `\`${name}\` ${message(err)}.`, { data: { allowed: err.params.allowedValues } });
+    }
+  }
+}
+
+function message(err: ErrorObject): string {
+  if (err.keyword === 'enum') return `must be one of ${(err.params.allowedValues as unknown[]).map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
+  return err.message ?? 'is not valid';
+}
+
+function article(t: string): string {
+  if (t === 'array') return 'an array';
+  if (t === 'object') return 'an object';
+  if (t === 'integer') return 'an integer';
+  return `a ${t}`;
+}
+
+function describeNode(type: string): string {
+  return type === 'null' ? 'null' : article(type);
+}

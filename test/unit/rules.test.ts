@@ -1,0 +1,199 @@
+// Specification of the structural rules: JSON syntax, backends, keys, names and duplicates.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { entry, expectDiagnostics, expectNone, markAt, registry, check, unmark } from './harness';
+import { checkRegistry } from '../../server/src/service';
+
+const V33 = { clemcoreVersion: '3.3' };
+
+describe('JSON syntax', () => {
+  it('flags an invalid escape on the two characters, with the doubled backslash as fix', () => {
+    const text = registry(entry('llamacpp')).replace('"<\\\\|im_end\\\\|>"', '"<\\|im_end\\\\|>"');
+    const diags = expectDiagnostics(markAt(text, '\\|', 0), ['json-invalid-escape']);
+    const d = diags.find((x) => x.code === 'json-invalid-escape')!;
+    assert.equal(d.data?.replacement, '\\\\|');
+    assert.match(d.message, /ignores all of it/);
+  });
+  it('accepts the escapes JSON has', () => {
+    expectNone(registry(entry('llamacpp', {}, { eos_to_cull: 'a\n\t"\\\\/\u00e9' })), ['json-invalid-escape', 'json-syntax']);
+  });
+  it('flags trailing commas in objects and arrays', () => {
+    expectDiagnostics('[{"model_name": "a", "backend": "openai"«,»}]', ['json-trailing-comma']);
+    expectDiagnostics('[{"model_name": "a", "backend": "openai"}«,»\n]', ['json-trailing-comma']);
+  });
+  it('flags comments', () => {
+    expectDiagnostics('[«// old entry»\n{"model_name": "a", "backend": "openai", "model_id": "x"}]', ['json-comment']);
+    expectNone('[{"model_name": "a // not a comment", "backend": "openai", "model_id": "x"}]', ['json-comment']);
+  });
+  it('flags NaN and Infinity', () => {
+    expectDiagnostics('[{"model_name": "a", "backend": "openai", "model_id": "x", "parameters": «NaN»}]', ['json-nan']);
+    expectDiagnostics('[{"model_name": "a", "backend": "openai", "model_id": "x", "parameters": «-Infinity»}]', ['json-nan']);
+    expectNone('[{"model_name": "NaN", "backend": "openai", "model_id": "x"}]', ['json-nan']);
+  });
+  it('flags duplicate keys on the ignored one, pointing to the one Python keeps', () => {
+    const diags = expectDiagnostics('[{«"model_name"»: "a", "backend": "openai", "model_id": "x", "model_name": "b"}]', ['json-duplicate-key']);
+    assert.equal(diags.find((d) => d.code === 'json-duplicate-key')!.related!.length, 1);
+    expectNone('[{"model_name": "a", "backend": "openai", "model_id": "x", "model_config": {"model_name": "b"}}]', ['json-duplicate-key']);
+  });
+  it('flags raw control characters in strings', () => {
+    expectDiagnostics('[{"model_name": "a«\t»b", "backend": "openai", "model_id": "x"}]', ['json-syntax']);
+  });
+  it('flags a top level that is not an array or object, and non-object entries', () => {
+    expectDiagnostics('«"model_registry"»', ['top-level-shape']);
+    expectDiagnostics('[«42», {"model_name": "a", "backend": "openai", "model_id": "x"}]', ['top-level-shape']);
+    expectNone(JSON.stringify(entry('openai')), ['top-level-shape']);
+  });
+  it('accepts a single object at the top level, with paths that have no index', () => {
+    const diags = checkRegistry(JSON.stringify({ ...entry('openai'), bogus_key: 1 }));
+    const d = diags.find((x) => x.code === 'unknown-key')!;
+    assert.deepEqual(d.path, ['bogus_key']);
+  });
+  it('survives absurd nesting', () => {
+    const deep = '['.repeat(20000) + ']'.repeat(20000);
+    const diags = checkRegistry(deep);
+    assert.ok(diags.length >= 1);
+  });
+});
+
+describe('backend', () => {
+  it('says that a missing backend makes clemcore ignore the whole file', () => {
+    const e = entry('openai');
+    delete e.backend;
+    const diags = expectDiagnostics(markAt(registry(e), '"model_name"'), ['missing-backend']);
+    assert.match(diags.find((d) => d.code === 'missing-backend')!.message, /ignores the whole file/);
+  });
+  it('suggests the closest backend name', () => {
+    const text = markAt(registry(entry('llamacpp', { backend: 'llamcpp' })), '"llamcpp"');
+    const diags = expectDiagnostics(text, ['unknown-backend']);
+    assert.deepEqual(diags.find((d) => d.code === 'unknown-backend')!.data?.suggestions?.[0], 'llamacpp');
+  });
+  it('knows which backends a version has', () => {
+    const text = registry(entry('vllm'));
+    expectDiagnostics(markAt(text, '"vllm"'), ['removed-backend']);
+    expectNone(text, ['removed-backend', 'unknown-backend'], V33);
+    expectDiagnostics(markAt(registry(entry('azure')), '"azure"'), ['removed-backend'], V33);
+  });
+});
+
+describe('keys', () => {
+  it('reports a missing required key with the moment of failure', () => {
+    const text = registry(entry('llamacpp', {}, { filename: undefined }));
+    const diags = expectDiagnostics(markAt(text, '"model_config"'), ['missing-key']);
+    assert.match(diags.find((d) => d.code === 'missing-key')!.message, /while loading the model/);
+    const gen = registry(entry('huggingface_local', {}, { eos_to_cull: undefined }));
+    const d2 = expectDiagnostics(markAt(gen, '"model_config"'), ['missing-key']);
+    assert.match(d2.find((d) => d.code === 'missing-key')!.message, /first generation/);
+  });
+  it('requires model_id for remote backends, and not for slurk', () => {
+    expectDiagnostics(markAt(registry(entry('openai', { model_id: undefined })), '"model_name"'), ['missing-key']);
+    expectNone(registry(entry('slurk')), ['missing-key', 'missing-doc-key']);
+  });
+  it('reports the README-only metadata keys gently', () => {
+    const diags = expectDiagnostics(markAt(registry(entry('openai', { release_date: undefined, license: undefined })), '"model_name"'), ['missing-doc-key']);
+    assert.equal(diags.find((d) => d.code === 'missing-doc-key')!.severity, 'information');
+  });
+  it('flags premade_chat_template false without a custom template', () => {
+    const text = registry(entry('llamacpp', {}, { premade_chat_template: false }));
+    expectDiagnostics(markAt(text, '"model_config"'), ['template-missing']);
+    expectNone(registry(entry('llamacpp', {}, { premade_chat_template: false, custom_chat_template: '{% for m in messages %}{{ m.content }}{% endfor %}' })), ['template-missing']);
+  });
+  it('flags cot_output without cot_end_tag', () => {
+    expectDiagnostics(markAt(registry(entry('huggingface_local', {}, { cot_output: true })), '"model_config"'), ['cot-end-tag-missing']);
+    expectNone(registry(entry('huggingface_local', {}, { cot_output: true, cot_end_tag: '</think>' })), ['cot-end-tag-missing']);
+    expectNone(registry(entry('huggingface_local', {}, { cot_output: false })), ['cot-end-tag-missing']);
+  });
+  it('flags type errors on the value', () => {
+    expectDiagnostics(markAt(registry(entry('llamacpp', {}, { premade_chat_template: 'yes' })), '"yes"'), ['type-mismatch']);
+    expectDiagnostics(markAt(registry(entry('openai', { open_weight: 'false' })), '"false"'), ['type-mismatch']);
+    expectNone(registry(entry('llamacpp')), ['type-mismatch']);
+  });
+  it('suggests names for unknown keys', () => {
+    const a = expectDiagnostics(markAt(registry(entry('llamacpp', {}, { eos_to_cul: 'x' })), '"eos_to_cul"'), ['unknown-key']);
+    assert.equal(a.find((d) => d.code === 'unknown-key')!.data?.suggestions?.[0], 'eos_to_cull');
+    expectNone(registry(entry('llamacpp')), ['unknown-key']);
+  });
+  it('points legacy names to their replacement', () => {
+    const slurk = { ...entry('slurk'), join_timout: 300 } as Record<string, unknown>;
+    delete slurk.join_timeout;
+    const diags = expectDiagnostics(markAt(registry(slurk), '"join_timout"'), ['legacy-key']);
+    assert.match(diags.find((d) => d.code === 'legacy-key')!.message, /join_timeout/);
+    expectDiagnostics(markAt(registry(entry('openai', {}, { o1_model: true })), '"o1_model"'), ['legacy-key']);
+  });
+  it('finds keys at the wrong level', () => {
+    const hf = entry('huggingface_local', { huggingface_id: undefined }, { huggingface_id: 'org/model' });
+    const d = expectDiagnostics(markAt(registry(hf), '"huggingface_id"'), ['misplaced-key']);
+    assert.deepEqual(d.find((x) => x.code === 'misplaced-key')!.data?.targetPath, []);
+    const flat = entry('huggingface_local', { eos_to_cull: '<\\|im_end\\|>' });
+    expectDiagnostics(markAt(registry(flat), '"eos_to_cull"', 0), ['misplaced-key']);
+    const mm = entry('anthropic', {}, { single_image: true, multimodality: { multiple_images: true } });
+    const d2 = expectDiagnostics(markAt(registry(mm), '"single_image"'), ['misplaced-key']);
+    assert.deepEqual(d2.find((x) => x.code === 'misplaced-key')!.data?.targetPath, ['model_config', 'multimodality']);
+    expectNone(registry(entry('anthropic', {}, { multimodality: { single_image: true, multiple_images: true } })), ['misplaced-key', 'unknown-key']);
+  });
+  it('checks model_id against huggingface_id per backend', () => {
+    const or = entry('openrouter', { model_id: undefined, huggingface_id: 'openai/gpt-oss-120b' });
+    const d = expectDiagnostics(markAt(registry(or), '"huggingface_id"'), ['id-key-mismatch']);
+    assert.deepEqual(d.find((x) => x.code === 'id-key-mismatch')!.data?.suggestions, ['model_id']);
+    assert.ok(!d.some((x) => x.code === 'missing-key'), 'the rename explains the missing model_id');
+    const local = entry('llamacpp', { huggingface_id: undefined, model_id: 'org/model' });
+    expectDiagnostics(markAt(registry(local), '"model_id"'), ['id-key-mismatch']);
+    expectNone(registry(entry('openrouter'), entry('llamacpp')), ['id-key-mismatch']);
+  });
+  it('flags keys that shadow ModelSpec methods', () => {
+    expectDiagnostics(markAt(registry(entry('openai', { to_dict: 1 })), '"to_dict"'), ['reserved-key']);
+    expectDiagnostics(markAt(registry(entry('openai', { __class__: 1 })), '"__class__"'), ['reserved-key']);
+    expectNone(registry(entry('openai')), ['reserved-key']);
+  });
+  it('flags presence-only flags written as false', () => {
+    expectDiagnostics(markAt(registry(entry('openai', {}, { reasoning_model: false })), 'false', 1), ['presence-flag-false']);
+    expectNone(registry(entry('openai', {}, { reasoning_model: true })), ['presence-flag-false']);
+    expectDiagnostics(markAt(registry(entry('huggingface_multimodal', {}, { trust_remote_code: false })), 'false', 2), ['presence-flag-false'], V33);
+  });
+  it('flags keys clemcore ignores in llamacpp', () => {
+    const text = registry(entry('llamacpp', {}, { execute_on: 'cpu', gpu_layers_offloaded: 10, additional_files: ['*-00002-of-00002.gguf'] }));
+    const marked = markAt(markAt(markAt(text, '"execute_on"'), '"gpu_layers_offloaded"'), '"additional_files"');
+    expectDiagnostics(marked, ['ignored-key', 'ignored-key', 'ignored-key']);
+    expectNone(registry(entry('llamacpp')), ['ignored-key']);
+  });
+  it('flags llamacpp requires_api_key as a crash in 3.7 only', () => {
+    const text = registry(entry('llamacpp', {}, { requires_api_key: true }));
+    expectDiagnostics(markAt(text, '"requires_api_key"'), ['key-crash']);
+    expectNone(text, ['key-crash'], V33);
+  });
+});
+
+describe('names across entries', () => {
+  it('says which duplicate wins, with related information', () => {
+    const text = registry(entry('openai', { model_name: 'm' }), entry('anthropic', { model_name: 'm' }));
+    const diags = expectDiagnostics(markAt(text, '"m"', 1), ['duplicate-model-name']);
+    const d = diags.find((x) => x.code === 'duplicate-model-name')!;
+    assert.match(d.message, /entry 0/);
+    assert.equal(d.related![0].offset, unmark(text).text.indexOf('"m"'));
+    expectNone(registry(entry('openai', { model_name: 'a' }), entry('openai', { model_name: 'b' })), ['duplicate-model-name']);
+  });
+  it('flags an entry without model_name', () => {
+    const e = entry('openai');
+    delete e.model_name;
+    expectDiagnostics(markAt(registry(e), '{'), ['missing-model-name']);
+  });
+  it('flags reserved names', () => {
+    expectDiagnostics(markAt(registry(entry('openai', { model_name: 'human' })), '"human"'), ['reserved-model-name']);
+    expectNone(registry(entry('openai', { model_name: 'humane' })), ['reserved-model-name']);
+  });
+  it('flags a hand-written lookup_source', () => {
+    expectDiagnostics(markAt(registry(entry('openai', { lookup_source: '/home/x/model_registry.json' })), '"/home/x/model_registry.json"'), ['lookup-source']);
+    expectNone(registry(entry('openai')), ['lookup-source']);
+  });
+});
+
+describe('settings', () => {
+  it('overrides severities per code, and turns codes off', () => {
+    const text = registry(entry('openai', { model_name: 'm' }), entry('openai', { model_name: 'm' }));
+    assert.equal(checkRegistry(text, { severity: { 'duplicate-model-name': 'error' } }).find((d) => d.code === 'duplicate-model-name')!.severity, 'error');
+    assert.equal(checkRegistry(text, { severity: { 'duplicate-model-name': 'off' } }).some((d) => d.code === 'duplicate-model-name'), false);
+  });
+  it('gives every diagnostic a path to its node', () => {
+    const diags = check(registry(entry('openai'), entry('llamacpp', {}, { eos_to_cul: 'x' })));
+    assert.deepEqual(diags.find((d) => d.code === 'unknown-key')!.path, [1, 'model_config', 'eos_to_cul']);
+  });
+});
