@@ -123,7 +123,7 @@ describe('keys', () => {
     const hf = entry('huggingface_local', { huggingface_id: undefined }, { huggingface_id: 'org/model' });
     const d = expectDiagnostics(markAt(registry(hf), '"huggingface_id"'), ['misplaced-key']);
     assert.deepEqual(d.find((x) => x.code === 'misplaced-key')!.data?.targetPath, []);
-    const flat = entry('huggingface_local', { eos_to_cull: '<\\|im_end\\|>' });
+    const flat = entry('huggingface_local', { eos_to_cull: '<\\|im_end\\|>' }, { eos_to_cull: undefined });
     expectDiagnostics(markAt(registry(flat), '"eos_to_cull"', 0), ['misplaced-key']);
     const mm = entry('anthropic', {}, { single_image: true, multimodality: { multiple_images: true } });
     const d2 = expectDiagnostics(markAt(registry(mm), '"single_image"'), ['misplaced-key']);
@@ -145,9 +145,9 @@ describe('keys', () => {
     expectNone(registry(entry('openai')), ['reserved-key']);
   });
   it('flags presence-only flags written as false', () => {
-    expectDiagnostics(markAt(registry(entry('openai', {}, { reasoning_model: false })), 'false', 1), ['presence-flag-false']);
+    expectDiagnostics(markAt(registry(entry('openai', {}, { reasoning_model: false })), 'false', 0), ['presence-flag-false']);
     expectNone(registry(entry('openai', {}, { reasoning_model: true })), ['presence-flag-false']);
-    expectDiagnostics(markAt(registry(entry('huggingface_multimodal', {}, { trust_remote_code: false })), 'false', 2), ['presence-flag-false'], V33);
+    expectDiagnostics(markAt(registry(entry('huggingface_multimodal', {}, { trust_remote_code: false })), 'false', 1), ['presence-flag-false'], V33);
   });
   it('flags keys clemcore ignores in llamacpp', () => {
     const text = registry(entry('llamacpp', {}, { execute_on: 'cpu', gpu_layers_offloaded: 10, additional_files: ['*-00002-of-00002.gguf'] }));

@@ -28,6 +28,8 @@ export const DIAGNOSTIC_CODES = {
   'legacy-key': { severity: 'warning', summary: 'An old key name clemcore no longer reads; use its replacement.' },
   'misplaced-key': { severity: 'error', summary: 'A key at the wrong level: inside `model_config` instead of the top level, or the reverse, or outside `multimodality`.' },
   'id-key-mismatch': { severity: 'error', summary: '`huggingface_id` where the backend reads `model_id`, or the reverse.' },
+  'size-mismatch': { severity: 'warning', summary: 'A size in `model_name` that disagrees with the id it loads or with `parameters`.' },
+  'backend-broken': { severity: 'warning', summary: 'A backend that cannot run in the target clemcore version (e.g. vllm in 3.3.x).' },
   'reserved-key': { severity: 'error', summary: 'A key that shadows a `ModelSpec` method and breaks loading.' },
   'presence-flag-false': { severity: 'warning', summary: 'A presence-only flag written as `false`: clemcore still switches it on.' },
   'ignored-key': { severity: 'warning', summary: 'A key the target clemcore version ignores (e.g. llamacpp `execute_on`).' },

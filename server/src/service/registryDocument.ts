@@ -147,12 +147,14 @@ export class RegistryDocument {
       }
     }
     const nameNode = propertyNode(node, 'model_name');
+    const dateNode = propertyNode(node, 'release_date');
     return {
       diagnostics: ctx.diagnostics,
       summary: {
         length: node.length,
         hasModelName: nameNode !== undefined,
         modelName: typeof nameNode?.value === 'string' ? { value: nameNode.value, offset: nameNode.offset - base, length: nameNode.length } : undefined,
+        releaseDate: typeof dateNode?.value === 'string' ? { value: dateNode.value, offset: dateNode.offset - base, length: dateNode.length } : undefined,
         lookupSource: typeof ctx.value.lookup_source === 'string' ? ctx.value.lookup_source : undefined,
       },
     };

@@ -33,6 +33,8 @@ export interface RequiredRule {
   versions?: string[];
   if?: Condition;
   message?: string;
+  /** A diagnostic code more specific than missing-key, e.g. template-missing. */
+  code?: string;
 }
 
 export interface RuntimeNote {
@@ -70,6 +72,8 @@ export interface BackendMeta {
   idKey?: 'model_id' | 'huggingface_id';
   metadata?: boolean;
   removed?: string;
+  /** Versions in which the backend exists but cannot run, with what fails. */
+  broken?: { versions: string[]; message: string }[];
 }
 
 export interface BackendSchema extends KeySchema {
@@ -83,7 +87,9 @@ export interface VersionInfo {
   date?: string;
 }
 
-export interface EntrySchema extends KeySchema {
+export interface EntrySchema {
+  properties?: Record<string, KeySchema>;
+  markdownDescription?: string;
   'x-clem-versions': Record<string, VersionInfo>;
   'x-clem-reservedKeys'?: string[];
   'x-clem-reservedNames'?: Record<string, string>;
@@ -123,7 +129,7 @@ export class SchemaSet {
     const cacheKey = backend ?? '';
     let keys = this.topKeyCache.get(cacheKey);
     if (!keys) {
-      const own = backend ? this.backends.get(backend)?.properties ?? {} : {};
+      const own: Record<string, KeySchema> = backend ? this.backends.get(backend)?.properties ?? {} : {};
       keys = { ...(this.entry.properties ?? {}), ...own };
       if (backend && own.model_config && this.entry.properties?.model_config) {
         // The backend's model_config replaces the generic one, but keeps the generic docs when it has none.

@@ -24,8 +24,13 @@ export function checkBackend(ctx: EntryContext): void {
       { data: { suggestions } });
     return;
   }
+  const meta = schema['x-clem-backend'];
+  for (const b of meta.broken ?? []) {
+    if (b.versions.includes(ctx.version)) {
+      ctx.report('backend-broken', node, ['backend'], `The ${name} backend of clemcore ${ctx.version} cannot run this entry: ${b.message}`, { data: {} });
+    }
+  }
   if (!available.includes(name)) {
-    const meta = schema['x-clem-backend'];
     ctx.report('removed-backend', node, ['backend'],
       `clemcore ${ctx.version} no longer has the backend \`${name}\` (it exists in ${meta.versions.join(', ')}): loading fails with "not found in backend registry".${meta.removed ? ` ${meta.removed}` : ''}`,
       { data: { suggestions: [] } });

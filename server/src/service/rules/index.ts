@@ -5,6 +5,7 @@ import { checkBackend } from './backend';
 import { checkModelName } from './modelName';
 import { checkRequiredKeys } from './requiredKeys';
 import { checkIdKey } from './idKey';
+import { checkSizeMismatch } from './sizeMismatch';
 import { checkUnknownKeys } from './unknownKeys';
 import { checkReservedKeys } from './reservedKeys';
 import { checkValueTypes } from './valueTypes';
@@ -19,6 +20,7 @@ export const ENTRY_RULES: EntryRule[] = [
   checkModelName,
   checkRequiredKeys,
   checkIdKey,
+  checkSizeMismatch,
   checkUnknownKeys,
   checkReservedKeys,
   checkValueTypes,

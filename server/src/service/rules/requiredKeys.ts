@@ -1,5 +1,5 @@
 // Required keys per backend and version, with the moment clemcore fails without them (from x-clem-required).
-import { propertyPair, type Node } from '../jsonText';
+import { propertyNode, type Node } from '../jsonText';
 import { appliesTo, type KeySchema, type RequiredRule } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { DiagnosticCode } from '../codes';
@@ -26,18 +26,28 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       if (withDocKeys) missingDocs.push(key);
     } else missingHard.push({ key, rule, schema });
   }
-  const anchor = path.length ? keyNodeOf(ctx.entry, path[path.length - 1]) ?? node : entryAnchor(ctx);
+  // The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself.
+  const anchor = path.length ? node.parent?.children?.[0] ?? node : entryAnchor(ctx);
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
   for (const { key, rule, schema } of missingHard) {
     // The other id key in its place is reported by the id-key rule, with the rename to make.
     if (key === idKey && (idKey === 'model_id' ? 'huggingface_id' : 'model_id') in obj) continue;
-    const code: DiagnosticCode = (rule as RequiredRule & { code?: DiagnosticCode }).code ?? defaultCode(key);
+    const code = (rule.code as DiagnosticCode | undefined) ?? 'missing-key';
     const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
     const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
     const detail = rule.message ? ` (${rule.message})` : '';
     ctx.report(code, anchor, path,
       `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
+  }
+  // Objects with their own required keys, such as `multimodality`.
+  for (const [key, schema] of Object.entries(keys)) {
+    const child = obj[key];
+    if (path.length === 0 && key === 'model_config') continue;
+    if (!schema.properties || !child || typeof child !== 'object' || Array.isArray(child)) continue;
+    const childNode = propertyNode(node, key);
+    // Nested objects get only the hard requirements; the value checks say what a `license` lacks.
+    if (childNode?.type === 'object') checkLevel(ctx, schema.properties, child as Record<string, unknown>, childNode, [...path, key], false);
   }
   if (missingDocs.length) {
     ctx.report('missing-doc-key', anchor, path,
@@ -56,16 +66,6 @@ function applicableRule(schema: KeySchema, obj: Record<string, unknown>, version
     if (!best || order[r.when] < order[best.when]) best = r;
   }
   return best;
-}
-
-function defaultCode(key: string): DiagnosticCode {
-  if (key === 'custom_chat_template') return 'template-missing';
-  if (key === 'cot_end_tag') return 'cot-end-tag-missing';
-  return 'missing-key';
-}
-
-function keyNodeOf(entry: Node, key: string): Node | undefined {
-  return propertyPair(entry, key)?.children?.[0];
 }
 
 function typeName(schema: KeySchema | undefined): string | undefined {
