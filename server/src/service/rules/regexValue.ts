@@ -53,7 +53,9 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   }
   if (facts.py310 && !facts.py310.valid310) {
     const span = valueSpan(decoded, facts.py310.offset, facts.py310.offset + Math.max(facts.py310.length, 1));
-    ctx.report('regex-py310', span, path, `\`${key}\`: ${facts.py310.message}`, { data: { key } });
+    ctx.report('regex-py310', span, path,
+      `\`${key}\` is valid in Python 3.11 and later, but Python 3.10, which clemcore also supports, rejects it: ${facts.py310.message}. Atomic groups \`(?>...)\` and possessive quantifiers (\`*+\`, \`++\`, \`?+\`) are new in 3.11; avoid them if clemcore may run on 3.10.`,
+      { data: { key } });
   }
   const ast = parsed.ast;
   const found = reportTokenBars(ctx, node, path, key, decoded, ast) + reportOverEscaping(ctx, node, path, key, decoded, ast);
