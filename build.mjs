@@ -9,6 +9,8 @@ const common = {
   sourcemap: true,
   minify: process.argv.includes('--minify'),
   logLevel: 'warning',
+  // jsonc-parser's main entry is a UMD build that requires its own modules at run time; the ESM build bundles.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

@@ -69,7 +69,7 @@ export class EntryContext {
       offset: where.offset - this.base,
       length: where.length,
       path,
-      data: options.data,
+      data: options.data?.remove ? { ...options.data, remove: { ...options.data.remove, offset: options.data.remove.offset - this.base } } : options.data,
       related: options.related?.map((r) => ({ ...r, offset: r.offset - this.base })),
       tags: options.tags,
     });

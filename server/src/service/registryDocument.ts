@@ -172,6 +172,7 @@ export class RegistryDocument {
           offset: d.offset + slot.start,
           path: index === undefined ? d.path : [index, ...d.path],
           related: d.related?.map((r) => ({ ...r, offset: r.offset + slot.start })),
+          data: d.data?.remove ? { ...d.data, remove: { ...d.data.remove, offset: d.data.remove.offset + slot.start } } : d.data,
         });
       }
       summaries.push({ ...slot.result.summary, start: slot.start, index });

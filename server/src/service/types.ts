@@ -38,6 +38,8 @@ export interface DiagnosticData {
   key?: string;
   /** Where a misplaced key belongs, as a path relative to the entry. */
   targetPath?: JsonPath;
+  /** A span whose removal is the fix (e.g. a whole `"key": value` pair); absolute like the diagnostic's own offset. */
+  remove?: Span;
   /** Keys that are missing, with the value kind their schema gives. */
   missingKeys?: { key: string; parentPath: JsonPath; type?: string }[];
   [extra: string]: unknown;

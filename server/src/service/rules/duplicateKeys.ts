@@ -30,7 +30,7 @@ function walk(ctx: EntryContext, node: Node, path: JsonPath): void {
       const wk = winner.children![0];
       ctx.report('json-duplicate-key', k, [...path, k.value],
         `\`${k.value}\` appears again later in this object; Python's json silently keeps the later value, so this one is ignored. Remove one of them.`,
-        { data: { key: k.value, removeOffset: pair.offset - ctx.base, removeLength: pair.length }, related: [{ offset: wk.offset, length: wk.length, message: 'This value is the one clemcore uses.' }], tags: ['unnecessary'] });
+        { data: { key: k.value, remove: { offset: pair.offset, length: pair.length } }, related: [{ offset: wk.offset, length: wk.length, message: 'This value is the one clemcore uses.' }], tags: ['unnecessary'] });
     }
     const v = pair.children?.[1];
     if (v) walk(ctx, v, [...path, k.value]);

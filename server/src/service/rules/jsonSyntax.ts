@@ -1,5 +1,5 @@
 // JSON syntax as Python's json.load judges it: every parse error, with the exact characters and a plain message.
-import { ParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createScanner, ParseErrorCode, SyntaxKind, type ParseError } from 'jsonc-parser';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
 import type { RegistryDiagnostic, Severity } from '../types';
 
@@ -12,6 +12,9 @@ function diag(code: DiagnosticCode, offset: number, length: number, message: str
 
 export function checkJsonSyntax(text: string, errors: ParseError[]): RegistryDiagnostic[] {
   const out: RegistryDiagnostic[] = [];
+  const bom = byteOrderMarkDiagnostic(text);
+  if (bom) out.push(bom);
+  out.push(...exoticWhitespace(text));
   let skipUntil = -1;
   for (const e of errors) {
     if (e.offset < skipUntil) continue;
@@ -48,6 +51,38 @@ export function checkJsonSyntax(text: string, errors: ParseError[]): RegistryDia
         out.push(diag('json-syntax', e.offset, e.length, `${describe(e.error)}; ${FILE_IGNORED}.`));
     }
   }
+  return out;
+}
+
+/**
+ * A UTF-8 byte order mark at the start: Python's json.load rejects it ("Unexpected UTF-8 BOM"), while the JSON parser
+ * here reads it as whitespace. Editors hide the BOM from the text, so the CLI, which reads bytes, reports it too.
+ */
+export function byteOrderMarkDiagnostic(text: string): RegistryDiagnostic | undefined {
+  if (!text.startsWith('\uFEFF')) return undefined;
+  return diag('json-syntax', 0, 1, 'The file starts with a UTF-8 byte order mark (BOM): Python\'s json.load rejects it ("Unexpected UTF-8 BOM"), so clemcore ignores the whole file. Save the file as UTF-8 without BOM.');
+}
+
+/** Whitespace the JSON parser skips but Python's json does not (it allows only space, tab, CR and LF). */
+const EXOTIC_SPACE = /[\u000b\u000c\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
+function exoticWhitespace(text: string): RegistryDiagnostic[] {
+  EXOTIC_SPACE.lastIndex = 0;
+  if (!EXOTIC_SPACE.test(text)) return [];
+  const out: RegistryDiagnostic[] = [];
+  const scanner = createScanner(text, false);
+  let inString: [number, number][] = [];
+  for (let t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === SyntaxKind.StringLiteral) inString.push([scanner.getTokenOffset(), scanner.getTokenOffset() + scanner.getTokenLength()]);
+  }
+  EXOTIC_SPACE.lastIndex = 0;
+  for (let m = EXOTIC_SPACE.exec(text); m; m = EXOTIC_SPACE.exec(text)) {
+    const at = m.index;
+    if (at === 0 && text[0] === '\uFEFF') continue; // the BOM has its own message
+    if (inString.some(([a, b]) => at > a && at < b)) continue;
+    out.push(diag('json-syntax', at, 1, `U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} is not whitespace for Python's json, so ${FILE_IGNORED}. Replace it with a plain space or remove it.`, { replacement: ' ' }));
+  }
+  inString = [];
   return out;
 }
 

@@ -16,7 +16,7 @@ function walk(ctx: EntryContext, node: Node, keys: Record<string, KeySchema>, pa
     if (schema['x-clem-presence'] && (valueNode.value === false || valueNode.value === null || valueNode.value === 0)) {
       ctx.report('presence-flag-false', valueNode, [...path, key],
         `clemcore only checks whether \`${key}\` is present, so \`${valueNode.value}\` still switches it on. Remove the key to switch it off.`,
-        { data: { key, removeOffset: pair.offset - ctx.base, removeLength: pair.length } });
+        { data: { key, remove: { offset: pair.offset, length: pair.length } } });
     }
     if (schema.properties && valueNode.type === 'object') walk(ctx, valueNode, schema.properties, [...path, key]);
   }

@@ -1,0 +1,258 @@
+// The command line: `clem-registry check FILE...` runs the registry service the editor uses and prints its findings
+// like a compiler (or as JSON). Subcommands share one option parser so `test` and others can be added beside `check`.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import pkg from '../../package.json';
+import { DIAGNOSTIC_CODES, getSchemaSet, RegistryDocument, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
+import { byteOrderMarkDiagnostic } from './service/rules/jsonSyntax';
+
+const PROGRAM = 'clem-registry';
+const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
+
+/** Why the check could not run (a bad call, an unreadable file): exit 2 with the message and the command's usage. */
+class UsageError extends Error {
+  constructor(message: string, readonly usage: string) {
+    super(message);
+  }
+}
+
+interface OptionSpec {
+  /** Whether the option takes a value (`--name VALUE` or `--name=VALUE`). */
+  value: boolean;
+  multiple?: boolean;
+}
+
+interface ParsedArgs {
+  options: Map<string, string[]>;
+  positionals: string[];
+}
+
+/** Parses `args` against `spec`: long options only, `--` ends options; anything unknown is a UsageError. */
+function parseArgs(args: string[], spec: Record<string, OptionSpec>, usage: string): ParsedArgs {
+  const options = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^-+/, '');
+    const known = arg.startsWith('--') ? spec[name] : name === 'h' ? spec.help : undefined;
+    const key = name === 'h' ? 'help' : name;
+    if (!known) throw new UsageError(`unknown option '${eq >= 0 ? arg.slice(0, eq) : arg}'`, usage);
+    let value = '';
+    if (known.value) {
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else if (i + 1 < args.length) value = args[++i];
+      else throw new UsageError(`option '--${key}' needs a value`, usage);
+    } else if (eq >= 0) {
+      throw new UsageError(`option '--${key}' takes no value`, usage);
+    }
+    const values = options.get(key) ?? [];
+    if (values.length > 0 && !known.multiple) throw new UsageError(`option '--${key}' is given more than once`, usage);
+    values.push(value);
+    options.set(key, values);
+  }
+  return { options, positionals };
+}
+
+// ---- check ----------------------------------------------------------------------------------------------------------
+
+const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE...`;
+const CHECK_HELP = `${CHECK_USAGE}
+
+Checks clembench model registries (model_registry.json) as clemcore reads them.
+
+Options:
+  --format text|json     text (default): one finding per line, file:line:column: severity code: message
+                         (1-based), and a summary on stderr. json: [{"file", "diagnostics": [{"code",
+                         "severity", "message", "range" (0-based, as in LSP), "path"}]}] on stdout.
+  --clemcore VERSION     the clemcore runtime to check against: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
+  --severity CODE=LEVEL  report CODE as LEVEL (${LEVELS.join(', ')}); may be repeated.
+  -h, --help             show this help.
+
+Exit status: 0 without errors, 1 when any file has an error, 2 when the check could not run.`;
+
+interface FileReport {
+  file: string;
+  text: TextDocument;
+  findings: RegistryDiagnostic[];
+}
+
+function checkCommand(args: string[]): number {
+  const { options, positionals } = parseArgs(args, {
+    format: { value: true },
+    clemcore: { value: true },
+    severity: { value: true, multiple: true },
+    help: { value: false },
+  }, CHECK_USAGE);
+  if (options.has('help')) {
+    process.stdout.write(`${CHECK_HELP}\n`);
+    return 0;
+  }
+  const format = options.get('format')?.[0] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`, CHECK_USAGE);
+
+  const versions = getSchemaSet().versions;
+  const version = options.get('clemcore')?.[0];
+  if (version !== undefined && !versions.includes(version)) {
+    throw new UsageError(`unknown clemcore version '${version}' (known: ${versions.join(', ')})`, CHECK_USAGE);
+  }
+  const severity: Record<string, Severity | 'off'> = {};
+  for (const item of options.get('severity') ?? []) {
+    const [code, level] = item.split('=', 2);
+    if (!(code in DIAGNOSTIC_CODES)) throw new UsageError(`unknown diagnostic code '${code}' in --severity ${item}`, CHECK_USAGE);
+    if (!(LEVELS as readonly string[]).includes(level)) {
+      throw new UsageError(`--severity ${item}: the level must be one of ${LEVELS.join(', ')}`, CHECK_USAGE);
+    }
+    severity[code] = level as Severity | 'off';
+  }
+  if (positionals.length === 0) throw new UsageError('no FILE given', CHECK_USAGE);
+
+  // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
+  const inputs = positionals.map((file) => ({ file, bytes: readInput(file) }));
+  const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file) }));
+
+  if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map(toJson))}\n`);
+  else writeText(reports);
+  return reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+    throw new UsageError(`cannot read '${file}': ${reason}`, CHECK_USAGE);
+  }
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function checkFile(file: string, bytes: Buffer, settings: ServiceSettings): FileReport {
+  const hasBom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  // The BOM is left out of the checked text so that columns match what editors show (they hide it).
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+  const findings: RegistryDiagnostic[] = [];
+  // Reported at 0:0 with no width, as the BOM is not part of the checked text.
+  const bom = hasBom ? byteOrderMarkDiagnostic('\uFEFF') : undefined;
+  const bomLevel = settings.severity?.['json-syntax'];
+  if (bom && bomLevel !== 'off') findings.push({ ...bom, length: 0, severity: bomLevel ?? bom.severity });
+  const utf8 = utf8Diagnostic(body, settings);
+  if (utf8) findings.push(utf8);
+  findings.push(...new RegistryDocument(text, settings).diagnostics());
+  // Stable sort by position: compiler-style output reads top to bottom.
+  findings.sort((a, b) => a.offset - b.offset);
+  return { file, text: TextDocument.create('file:///input.json', 'json', 0, text), findings };
+}
+
+/** Python's json.load fails on bytes that are not UTF-8 (UnicodeDecodeError); say so, at the start of the file. */
+function utf8Diagnostic(body: Buffer, settings: ServiceSettings): RegistryDiagnostic | undefined {
+  try {
+    new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    return undefined;
+  } catch {
+    const level = settings.severity?.['json-syntax'];
+    if (level === 'off') return undefined;
+    return {
+      code: 'json-syntax',
+      severity: (level ?? 'error') as Severity,
+      message: "The file is not valid UTF-8: Python's json.load fails with UnicodeDecodeError, so clemcore ignores the whole file. Save it as UTF-8.",
+      offset: 0,
+      length: 0,
+      path: [],
+    };
+  }
+}
+
+function toJson(report: FileReport) {
+  return {
+    file: report.file,
+    diagnostics: report.findings.map((d) => ({
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      range: { start: report.text.positionAt(d.offset), end: report.text.positionAt(d.offset + d.length) },
+      path: d.path,
+    })),
+  };
+}
+
+/** One line per finding on stdout (columns count UTF-16 units, 1-based); the summary goes to stderr. */
+function writeText(reports: FileReport[]): void {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  const lines: string[] = [];
+  for (const r of reports) {
+    for (const d of r.findings) {
+      const at = r.text.positionAt(d.offset);
+      lines.push(`${r.file}:${at.line + 1}:${at.character + 1}: ${d.severity} ${d.code}: ${d.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+      counts[d.severity]++;
+    }
+  }
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.information > 0) parts.push(`${counts.information} info`);
+  if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
+  process.stderr.write(`${parts.join(', ')} in ${plural(reports.length, 'file')}\n`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// ---- the program ----------------------------------------------------------------------------------------------------
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number }> = {
+  check: { summary: 'check registry files and report problems', run: checkCommand },
+};
+
+const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]   (${PROGRAM} --help for the commands)`;
+const MAIN_HELP = `Usage: ${PROGRAM} <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+
+Options:
+  -h, --help      show this help (${PROGRAM} <command> --help for a command's options)
+  --version       show the version
+
+Example: ${PROGRAM} check model_registry.json`;
+
+function main(argv: string[]): number {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) throw new UsageError('no command given', MAIN_USAGE);
+    if (first === '--help' || first === '-h' || first === 'help') {
+      process.stdout.write(`${MAIN_HELP}\n`);
+      return 0;
+    }
+    if (first === '--version') {
+      process.stdout.write(`${PROGRAM} ${pkg.version}\n`);
+      return 0;
+    }
+    const command = COMMANDS[first];
+    if (!command) {
+      throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`, MAIN_USAGE);
+    }
+    return command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${PROGRAM}: ${err.message}\n${err.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`${PROGRAM}: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 2;
+  }
+}
+
+// exitCode rather than exit(): a large report piped to another program must be flushed first.
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,38 @@
+// Turns the service's offset-based findings into LSP diagnostics for one document.
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { RegistryDiagnostic, Severity } from '../service';
+
+export const DIAGNOSTIC_SOURCE = 'clem-registry';
+
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+function rangeOf(doc: TextDocument, offset: number, length: number) {
+  return { start: doc.positionAt(offset), end: doc.positionAt(offset + Math.max(length, 0)) };
+}
+
+export function toLspDiagnostic(doc: TextDocument, d: RegistryDiagnostic): Diagnostic {
+  const out: Diagnostic = {
+    range: rangeOf(doc, d.offset, d.length),
+    severity: SEVERITIES[d.severity] ?? DiagnosticSeverity.Error,
+    code: d.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: d.message,
+  };
+  if (d.data !== undefined) out.data = d.data;
+  if (d.related?.length) {
+    out.relatedInformation = d.related.map((r) => ({
+      location: { uri: doc.uri, range: rangeOf(doc, r.offset, r.length) },
+      message: r.message,
+    }));
+  }
+  if (d.tags?.length) {
+    out.tags = d.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
+  }
+  return out;
+}

@@ -1,0 +1,323 @@
+// The language server: LSP wiring only. Keeps one RegistryDocument per open registry, feeds it the editor's
+// incremental edits as offsets, and publishes the service's findings after a short debounce.
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type DidChangeTextDocumentParams,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RegistryDocument, type RegistryDiagnostic, type TextEdit } from './service';
+import { toLspDiagnostic } from './lsp/convert';
+import {
+  REGISTRY_FILE_NAME,
+  REGISTRY_FILES_NOTIFICATION,
+  SETTINGS_SECTION,
+  STATUS_REQUEST,
+  type RegistryFilesParams,
+  type StatusParams,
+  type StatusResult,
+} from './lsp/protocol';
+import { defaultSettings, readSettings, serviceSettings, type ServerSettings } from './lsp/settings';
+
+const connection = createConnection(ProposedFeatures.all);
+
+/** One synced document. Every JSON document the client sends is kept (cheaply), so a late "check as registry" needs no resend. */
+interface OpenDocument {
+  text: TextDocument;
+  /** The service's view while the document is a registry; rebuilt from `text` when undefined. */
+  registry?: RegistryDocument;
+  /** Edits since the registry last saw the text, each against the text left by the previous one. */
+  pending: TextEdit[];
+  timer?: NodeJS.Timeout;
+  /** Findings of the last check, for the status request. */
+  findings: RegistryDiagnostic[];
+}
+
+const documents = new Map<string, OpenDocument>();
+/** URIs the client asked to check besides files named model_registry.json. */
+let extraRegistries = new Set<string>();
+let settings: ServerSettings = defaultSettings();
+/** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
+let settingsLoaded = false;
+let canPullConfiguration = false;
+
+// ---- safety: a bug must cost one document's diagnostics, never the server -------------------------------------------
+
+function describeError(err: unknown): string {
+  // Messages are cut short: they could quote document text, which must not end up in logs.
+  if (err instanceof Error) {
+    const frames = (err.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(0, 8).join('\n');
+    return `${err.name}: ${err.message.slice(0, 200)}\n${frames}`;
+  }
+  return String(err).slice(0, 200);
+}
+
+function logFailure(what: string, err: unknown): void {
+  try {
+    connection.console.error(`clem-registry: ${what} failed: ${describeError(err)}`);
+  } catch {
+    // the connection itself is gone; nothing left to tell
+  }
+}
+
+/** Runs a handler body, logging instead of throwing. */
+function guard<T>(what: string, fallback: T, body: () => T): T {
+  try {
+    return body();
+  } catch (err) {
+    logFailure(what, err);
+    return fallback;
+  }
+}
+
+process.on('uncaughtException', (err) => logFailure('an unexpected operation', err));
+process.on('unhandledRejection', (err) => logFailure('an unexpected asynchronous operation', err));
+
+// ---- which documents are registries -------------------------------------------------------------------------------
+
+function fileNameOf(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function isRegistry(uri: string): boolean {
+  return fileNameOf(uri) === REGISTRY_FILE_NAME || extraRegistries.has(uri);
+}
+
+function documentPathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- checking and publishing ----------------------------------------------------------------------------------------
+
+/** Brings the registry view in step with the text and re-runs the service; a failure leaves no findings. */
+function check(uri: string, doc: OpenDocument): void {
+  try {
+    const text = doc.text.getText();
+    if (doc.registry && doc.pending.length > 0) {
+      doc.registry.update(doc.pending);
+      // A drifted view would put every range in the wrong place; rebuilding is cheap next to that.
+      if (doc.registry.getText() !== text) {
+        connection.console.warn(`clem-registry: the registry view of ${uri} was out of step with the editor; rebuilt it.`);
+        doc.registry = undefined;
+      }
+    }
+    doc.pending = [];
+    doc.registry ??= new RegistryDocument(text, serviceSettings(settings, documentPathOf(uri)));
+    doc.findings = doc.registry.diagnostics();
+  } catch (err) {
+    logFailure(`checking ${uri}`, err);
+    doc.registry = undefined;
+    doc.pending = [];
+    doc.findings = [];
+  }
+}
+
+function publish(uri: string): void {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  if (doc.timer) clearTimeout(doc.timer);
+  doc.timer = undefined;
+  if (!settingsLoaded || !isRegistry(uri)) return;
+  check(uri, doc);
+  const diagnostics = [];
+  for (const finding of doc.findings) {
+    const converted = guard(`converting a finding of ${uri}`, undefined, () => toLspDiagnostic(doc.text, finding));
+    if (converted) diagnostics.push(converted);
+  }
+  void connection.sendDiagnostics({ uri, version: doc.text.version, diagnostics }).catch((err) => logFailure(`publishing ${uri}`, err));
+}
+
+/** Publishes after `debounceMs` of quiet (at once when it is 0), so typing does not re-check on every key. */
+function schedulePublish(uri: string): void {
+  const doc = documents.get(uri);
+  if (!doc || !settingsLoaded || !isRegistry(uri)) return;
+  if (doc.timer) clearTimeout(doc.timer);
+  doc.timer = undefined;
+  if (settings.debounceMs <= 0) {
+    publish(uri);
+    return;
+  }
+  doc.timer = setTimeout(() => guard(`publishing ${uri}`, undefined, () => publish(uri)), settings.debounceMs);
+}
+
+function clearDiagnostics(uri: string): void {
+  void connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err) => logFailure(`clearing ${uri}`, err));
+}
+
+/** After a settings change: every registry is rebuilt with the new settings and republished. */
+function rebuildAll(): void {
+  for (const [uri, doc] of documents) {
+    doc.registry = undefined;
+    doc.pending = [];
+    if (isRegistry(uri)) guard(`publishing ${uri}`, undefined, () => publish(uri));
+  }
+}
+
+// ---- settings -------------------------------------------------------------------------------------------------------
+
+function applySettings(raw: unknown): void {
+  const { settings: next, problems } = readSettings(raw);
+  for (const p of problems) connection.console.warn(`clem-registry: ${p}`);
+  settings = next;
+  settingsLoaded = true;
+  rebuildAll();
+}
+
+async function pullSettings(): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+  } catch (err) {
+    logFailure('reading the clemRegistry settings', err);
+  }
+  guard('applying settings', undefined, () => applySettings(raw));
+}
+
+// ---- LSP handlers ---------------------------------------------------------------------------------------------------
+
+let dynamicConfigurationRegistration = false;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  if (!canPullConfiguration) {
+    // Clients without workspace/configuration may pass settings at startup instead.
+    const options = params.initializationOptions as { settings?: { clemRegistry?: unknown } } | undefined;
+    guard('reading initialization options', undefined, () => applySettings(options?.settings?.clemRegistry));
+  }
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    },
+    serverInfo: { name: 'clem-registry' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (dynamicConfigurationRegistration) {
+    void connection.client
+      .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+      .catch((err) => logFailure('registering for settings changes', err));
+  }
+  if (canPullConfiguration) void pullSettings();
+});
+
+connection.onDidChangeConfiguration((params) => {
+  if (canPullConfiguration) {
+    void pullSettings();
+    return;
+  }
+  const pushed = (params.settings as { clemRegistry?: unknown } | null | undefined)?.clemRegistry;
+  guard('applying settings', undefined, () => applySettings(pushed));
+});
+
+connection.onDidOpenTextDocument((params) => guard(`opening ${params.textDocument.uri}`, undefined, () => {
+  const { uri, languageId, version, text } = params.textDocument;
+  const previous = documents.get(uri);
+  if (previous?.timer) clearTimeout(previous.timer);
+  documents.set(uri, { text: TextDocument.create(uri, languageId, version, text), pending: [], findings: [] });
+  // An open is shown at once: the debounce is for typing.
+  if (settingsLoaded && isRegistry(uri)) publish(uri);
+}));
+
+connection.onDidChangeTextDocument((params: DidChangeTextDocumentParams) => guard(`editing ${params.textDocument.uri}`, undefined, () => {
+  const uri = params.textDocument.uri;
+  const doc = documents.get(uri);
+  if (!doc) {
+    connection.console.warn(`clem-registry: a change for ${uri}, which is not open, was ignored.`);
+    return;
+  }
+  try {
+    for (const change of params.contentChanges) {
+      if ('range' in change) {
+        // Offsets against the text before this change; the next change sees the text this one leaves.
+        const offset = doc.text.offsetAt(change.range.start);
+        const end = doc.text.offsetAt(change.range.end);
+        doc.pending.push({ offset, length: Math.max(end - offset, 0), text: change.text });
+      } else {
+        doc.registry = undefined;
+        doc.pending = [];
+      }
+      TextDocument.update(doc.text, [change], params.textDocument.version);
+    }
+  } catch (err) {
+    logFailure(`applying a change to ${uri}`, err);
+    doc.registry = undefined;
+    doc.pending = [];
+  }
+  // Only registries need the pending edits; other documents just follow the text.
+  if (!isRegistry(uri) || !doc.registry) doc.pending = [];
+  schedulePublish(uri);
+}));
+
+connection.onDidCloseTextDocument((params) => guard(`closing ${params.textDocument.uri}`, undefined, () => {
+  const uri = params.textDocument.uri;
+  const doc = documents.get(uri);
+  if (doc?.timer) clearTimeout(doc.timer);
+  documents.delete(uri);
+  if (doc && isRegistry(uri)) clearDiagnostics(uri);
+}));
+
+connection.onNotification(REGISTRY_FILES_NOTIFICATION, (params: RegistryFilesParams) => guard('updating the registry files', undefined, () => {
+  const uris = Array.isArray(params?.uris) ? params.uris.filter((u): u is string => typeof u === 'string') : [];
+  const before = new Map([...documents.keys()].map((uri) => [uri, isRegistry(uri)]));
+  extraRegistries = new Set(uris);
+  for (const [uri, was] of before) {
+    const now = isRegistry(uri);
+    if (was === now) continue;
+    const doc = documents.get(uri)!;
+    doc.registry = undefined;
+    doc.pending = [];
+    doc.findings = [];
+    if (now) guard(`publishing ${uri}`, undefined, () => publish(uri));
+    else clearDiagnostics(uri);
+  }
+}));
+
+connection.onRequest(STATUS_REQUEST, (params: StatusParams): StatusResult => guard('answering a status request', notARegistry(), () => {
+  const uri = typeof params?.uri === 'string' ? params.uri : '';
+  const doc = documents.get(uri);
+  if (!doc || !isRegistry(uri)) return notARegistry();
+  // Counts must match what the editor shows: publish what the debounce still holds. Nothing else is re-checked
+  // here: the client asks again whenever diagnostics change, so a re-check would loop on a file that fails.
+  if (doc.timer) publish(uri);
+  let errors = 0;
+  let warnings = 0;
+  for (const f of doc.findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+  }
+  return {
+    isRegistry: true,
+    version: doc.registry?.version ?? settings.clemcoreVersion,
+    entries: doc.registry?.entryCount ?? 0,
+    errors,
+    warnings,
+  };
+}));
+
+function notARegistry(): StatusResult {
+  return { isRegistry: false, version: settings.clemcoreVersion, entries: 0, errors: 0, warnings: 0 };
+}
+
+connection.onShutdown(() => {
+  for (const doc of documents.values()) if (doc.timer) clearTimeout(doc.timer);
+});
+
+connection.listen();
