@@ -58,7 +58,8 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
       { data: { key } });
   }
   const ast = parsed.ast;
-  const found = reportTokenBars(ctx, node, path, key, decoded, ast) + reportOverEscaping(ctx, node, path, key, decoded, ast);
+  const overEscaped = reportOverEscaping(ctx, node, path, key, decoded, ast);
+  const found = reportTokenBars(ctx, node, path, key, decoded, ast) + overEscaped;
   if (facts.empty) {
     ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
       ? `\`${key}\` can match the empty string, so \`re.split\` also splits where no tag is and the answer clemcore keeps is cut wrongly. Make the tag itself required, e.g. drop a \`?\` or \`*\` that applies to all of it.`
@@ -72,7 +73,8 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
       `\`${key}\` matches single ordinary characters (${shown}), so \`re.sub\` deletes every one of them from every reply. ${found ? 'Escape the special characters as shown above.' : 'Escape regex specials with `\\\\` in the JSON, or make the pattern longer.'}`,
       { data: { key, chars: s.chars } });
   }
-  if (facts.selfMismatch && facts.selfText !== undefined) {
+  // Over-escaped patterns spell backslashes; their own text is not the token, and the fix above says what is.
+  if (facts.selfMismatch && facts.selfText !== undefined && !overEscaped) {
     ctx.report('regex-self-mismatch', node, path,
       `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(pyEscape(facts.selfText))}\` in the JSON.`,
       { data: { key, replacement: JSON.stringify(pyEscape(facts.selfText)), replaceWholeValue: true } });

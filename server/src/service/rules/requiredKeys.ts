@@ -20,6 +20,8 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
   for (const [key, schema] of Object.entries(keys)) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
+    // A key written at the other level is reported as misplaced, with the move that fixes both.
+    if (path.length === 0 ? key in ctx.config : path.length === 1 && path[0] === 'model_config' && key in ctx.value) continue;
     const rule = applicableRule(schema, obj, ctx.version);
     if (!rule) continue;
     if (rule.when === 'docs') {
