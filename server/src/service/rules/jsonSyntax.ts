@@ -7,10 +7,15 @@ const FILE_IGNORED = 'clemcore cannot load the file and silently ignores all of 
 const JSON_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u']);
 
 function diag(code: DiagnosticCode, offset: number, length: number, message: string, data?: RegistryDiagnostic['data']): RegistryDiagnostic {
-  return { code, severity: DIAGNOSTIC_CODES[code].severity as Severity, message, offset, length: Math.max(length, 1), path: [], data };
+  return { code, severity: DIAGNOSTIC_CODES[code].severity as Severity, message, offset, length, path: [], data };
 }
 
 export function checkJsonSyntax(text: string, errors: ParseError[]): RegistryDiagnostic[] {
+  // At least one character wide where there is one, never past the end (an error at the end of the text is empty).
+  return collect(text, errors).map((d) => ({ ...d, length: Math.max(0, Math.min(Math.max(d.length, 1), text.length - d.offset)) }));
+}
+
+function collect(text: string, errors: ParseError[]): RegistryDiagnostic[] {
   const out: RegistryDiagnostic[] = [];
   const bom = byteOrderMarkDiagnostic(text);
   if (bom) out.push(bom);

@@ -14,6 +14,8 @@ import type { ValueCheck } from './valueKinds';
 const ORDINARY = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
 const REGEX_SPECIALS = new Set('.^$*+?{}[]\\|()'.split(''));
 const MATCH_STEPS = 20_000;
+/** Real patterns are short; beyond this only the syntax is checked, so a pasted megabyte cannot stall typing. */
+const MAX_ANALYZED_LENGTH = 2_000;
 
 interface PatternFacts {
   parsed: ReturnType<typeof parsePattern>;
@@ -58,6 +60,7 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
       { data: { key } });
   }
   const ast = parsed.ast;
+  if (pattern.length > MAX_ANALYZED_LENGTH) return;
   const overEscaped = reportOverEscaping(ctx, node, path, key, decoded, ast);
   const found = reportTokenBars(ctx, node, path, key, decoded, ast) + overEscaped;
   if (facts.empty) {
@@ -85,8 +88,9 @@ function factsFor(pattern: string): PatternFacts {
   let facts = factsCache.get(pattern);
   if (facts) return facts;
   const parsed = parsePattern(pattern);
-  facts = { parsed, py310: py310Judgement(pattern) };
-  if (parsed.ok) {
+  // Python 3.10 differs only on inline flags, atomic groups and possessive quantifiers; skip the second pass otherwise.
+  facts = { parsed, py310: /\(\?|[*+?}]\+/.test(pattern) ? py310Judgement(pattern) : undefined };
+  if (parsed.ok && pattern.length <= MAX_ANALYZED_LENGTH) {
     facts.empty = canMatchEmpty(parsed.ast);
     facts.singleChars = singleCharMatches(parsed.ast);
     const self = selfMatch(pattern, parsed.ast);
