@@ -1,4 +1,136 @@
-// Placeholder until this value check is written.
+// `languages` (x-clem-kind "language-codes"): a list of ISO 639-1 codes. Three-letter codes are fine for languages
+// without a two-letter code (`ceb`, `fil`, `haw`, `hmn`, `kri`), as are script and region tags (`mni-Mtei`, `zh-Hant`,
+// `pt-BR`). clemcore never reads the list; findings are about consistency of the results tables.
+import { decodeStringNode, type Node } from '../jsonText';
+import type { EntryContext } from '../context';
+import type { JsonPath, Severity } from '../types';
+import { DEPRECATED_639_1, INDIVIDUAL_TO_MACRO, ISO639_1, NAME_TO_CODE, THREE_TO_TWO, languageName } from '../data/languages';
 import type { ValueCheck } from './valueKinds';
 
-export const checkLanguageCodes: ValueCheck = () => undefined;
+interface Finding {
+  message: string;
+  replacement?: string;
+  severity?: Severity;
+}
+
+function named(code: string): string {
+  const n = languageName(code);
+  return n ? `\`${code}\` (${n})` : `\`${code}\``;
+}
+
+/** Canonical case of a tag `lang[-Script][-REGION][-variant...]`, or undefined when the subtags do not fit. */
+function canonicalTag(parts: string[]): string | undefined {
+  const out = [parts[0].toLowerCase()];
+  let stage = 0; // 0: script allowed, 1: region allowed, 2: variants only
+  for (const p of parts.slice(1)) {
+    if (stage === 0 && /^[A-Za-z]{4}$/.test(p)) {
+      out.push(p[0].toUpperCase() + p.slice(1).toLowerCase());
+      stage = 1;
+    } else if (stage <= 1 && /^([A-Za-z]{2}|\d{3})$/.test(p)) {
+      out.push(p.toUpperCase());
+      stage = 2;
+    } else if (/^([A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3})$/.test(p)) {
+      out.push(p.toLowerCase());
+      stage = 2;
+    } else return undefined;
+  }
+  return out.join('-');
+}
+
+/** What is wrong with one item, or undefined when it is fine. */
+export function judgeLanguage(value: string): Finding | undefined {
+  const v = value.trim();
+  if (v === '') return { message: 'An empty string is not a language code. Remove it or write a code such as `en`.' };
+  if (v !== value) {
+    const inner = judgeLanguage(v);
+    return { message: `${JSON.stringify(value)} has spaces around the code. Write ${JSON.stringify(inner?.replacement ?? v)}.`, replacement: inner?.replacement ?? v };
+  }
+  if (/^[a-z]{2}$/.test(v)) {
+    if (ISO639_1.has(v)) return undefined;
+    const dep = DEPRECATED_639_1.get(v);
+    if (dep?.replacement) {
+      return { message: `\`${v}\` is the withdrawn ISO 639-1 code for ${dep.name}. Use ${named(dep.replacement)}.`, replacement: dep.replacement, severity: 'hint' };
+    }
+    if (dep) return { message: `\`${v}\` (${dep.name}) was withdrawn from ISO 639-1. Use \`sr\`, \`hr\` or \`bs\` for the languages meant, or \`hbs\`.`, severity: 'hint' };
+    return { message: `\`${v}\` is not an ISO 639-1 language code. Use a two-letter code such as \`en\` or \`de\`.` };
+  }
+  if (/^[A-Za-z]{2}$/.test(v) && ISO639_1.has(v.toLowerCase())) {
+    const c = v.toLowerCase();
+    return { message: `\`${v}\` should be lower case: language codes are written ${named(c)}.`, replacement: c };
+  }
+  if (/^[A-Za-z]{3}$/.test(v)) {
+    const lower = v.toLowerCase();
+    const two = THREE_TO_TWO.get(lower);
+    if (two) return { message: `\`${v}\` is the three-letter code of ${ISO639_1.get(two)!.name}, which has the two-letter code \`${two}\`; the registry uses two-letter codes where they exist. Use \`${two}\`.`, replacement: two };
+    const macro = INDIVIDUAL_TO_MACRO.get(lower);
+    if (macro) return { message: `\`${v}\` (${macro.name}) belongs to the language ${named(macro.code)}, which has a two-letter code; the registry uses \`${macro.code}\`.`, replacement: macro.code, severity: 'hint' };
+    if (v !== lower) return { message: `\`${v}\` should be lower case. Write \`${lower}\`.`, replacement: lower };
+    if (NAME_TO_CODE.has(lower)) {
+      const c = NAME_TO_CODE.get(lower)!;
+      return { message: `\`${v}\` is a language name, not a code. Use ${named(c)}.`, replacement: c };
+    }
+    return undefined; // a three-letter ISO 639-3 code of a language without a two-letter code
+  }
+  const tag = /^([A-Za-z]{2,3})[-_]([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)$/.exec(v);
+  if (tag) {
+    const parts = v.split(/[-_]/);
+    const canon = canonicalTag(parts);
+    if (!canon) return { message: `${JSON.stringify(v)} is not a language tag of the form \`zh-Hant\` or \`pt-BR\`. Use a two-letter code such as \`en\`.` };
+    let primary = parts[0].toLowerCase();
+    const two = primary.length === 3 ? THREE_TO_TWO.get(primary) : undefined;
+    if (two) primary = two;
+    if (primary.length === 2 && !ISO639_1.has(primary)) {
+      return { message: `\`${parts[0]}\` in ${JSON.stringify(v)} is not an ISO 639-1 language code. Use a code such as \`en\` before the \`-\`.` };
+    }
+    const fixed = [primary, ...canon.split('-').slice(1)].join('-');
+    if (fixed !== v) {
+      const why = two
+        ? `the language part should be the two-letter code \`${two}\``
+        : v.includes('_')
+          ? 'language tags separate their parts with `-`, not `_`'
+          : 'the parts of a language tag have a fixed case: the language lower case, the script capitalised (`Hant`), the region upper case (`BR`)';
+      return { message: `In ${JSON.stringify(v)} ${why}. Write \`${fixed}\`.`, replacement: fixed };
+    }
+    return undefined;
+  }
+  const byName = NAME_TO_CODE.get(v.toLowerCase());
+  if (byName) return { message: `${JSON.stringify(v)} is a language name, not a code. Use ${named(byName)}.`, replacement: byName };
+  return { message: `${JSON.stringify(v)} is not a language code. Use ISO 639-1 codes such as \`en\`, \`de\`, \`zh\`.` };
+}
+
+/** Checks one item; returns its value and whether it was reported. */
+function checkItem(ctx: EntryContext, item: Node, path: JsonPath, key: string): { value: string; reported: boolean } | undefined {
+  if (item.type !== 'string') return undefined; // the type rule
+  const value = decodeStringNode(ctx.text, item).value;
+  const finding = judgeLanguage(value);
+  if (finding) {
+    ctx.report('language-code', item, path, `\`${key}\`: ${finding.message}`, {
+      severity: finding.severity,
+      data: finding.replacement !== undefined ? { replacement: JSON.stringify(finding.replacement) } : undefined,
+    });
+  }
+  return { value, reported: !!finding };
+}
+
+export const checkLanguageCodes: ValueCheck = (ctx, node, path) => {
+  const key = String([...path].reverse().find((p) => typeof p === 'string') ?? 'languages');
+  if (node.type === 'string') {
+    checkItem(ctx, node, path, key); // dispatched per item
+    return;
+  }
+  if (node.type !== 'array') return;
+  const seen = new Map<string, Node>();
+  (node.children ?? []).forEach((item, i) => {
+    const checked = checkItem(ctx, item, [...path, i], key);
+    if (!checked) return;
+    const { value } = checked;
+    const norm = value.trim().toLowerCase().replace(/_/g, '-');
+    const first = seen.get(norm);
+    if (first && !checked.reported) {
+      ctx.report('language-code', item, [...path, i], `\`${key}\` lists ${JSON.stringify(value)} twice. Remove this repetition.`, {
+        related: [{ offset: first.offset, length: first.length, message: 'first listed here' }],
+        data: { duplicate: true, removeItem: true },
+      });
+    } else if (!first) seen.set(norm, item);
+  });
+};
