@@ -10,7 +10,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextBuffer } from './lsp/textBuffer';
 import { RegistryDocument, type RegistryDiagnostic, type TextEdit } from './service';
 import { toLspDiagnostic } from './lsp/convert';
 import {
@@ -28,7 +28,7 @@ const connection = createConnection(ProposedFeatures.all);
 
 /** One synced document. Every JSON document the client sends is kept (cheaply), so a late "check as registry" needs no resend. */
 interface OpenDocument {
-  text: TextDocument;
+  text: TextBuffer;
   /** The service's view while the document is a registry; rebuilt from `text` when undefined. */
   registry?: RegistryDocument;
   /** Edits since the registry last saw the text, each against the text left by the previous one. */
@@ -108,17 +108,16 @@ function documentPathOf(uri: string): string | undefined {
 /** Brings the registry view in step with the text and re-runs the service; a failure leaves no findings. */
 function check(uri: string, doc: OpenDocument): void {
   try {
-    const text = doc.text.getText();
     if (doc.registry && doc.pending.length > 0) {
       doc.registry.update(doc.pending);
-      // A drifted view would put every range in the wrong place; rebuilding is cheap next to that.
-      if (doc.registry.getText() !== text) {
+      // A drifted view would put every range in the wrong place; the lengths tell without rebuilding any text.
+      if (doc.registry.textLength !== doc.text.textLength) {
         connection.console.warn(`clem-registry: the registry view of ${uri} was out of step with the editor; rebuilt it.`);
         doc.registry = undefined;
       }
     }
     doc.pending = [];
-    doc.registry ??= new RegistryDocument(text, serviceSettings(settings, documentPathOf(uri)));
+    doc.registry ??= new RegistryDocument(doc.text.getText(), serviceSettings(settings, documentPathOf(uri)));
     doc.findings = doc.registry.diagnostics();
   } catch (err) {
     logFailure(`checking ${uri}`, err);
@@ -231,7 +230,8 @@ connection.onDidOpenTextDocument((params) => guard(`opening ${params.textDocumen
   const { uri, languageId, version, text } = params.textDocument;
   const previous = documents.get(uri);
   if (previous?.timer) clearTimeout(previous.timer);
-  documents.set(uri, { text: TextDocument.create(uri, languageId, version, text), pending: [], findings: [] });
+  void languageId;
+  documents.set(uri, { text: new TextBuffer(uri, version, text), pending: [], findings: [] });
   // An open is shown at once: the debounce is for typing.
   if (settingsLoaded && isRegistry(uri)) publish(uri);
 }));
@@ -245,16 +245,14 @@ connection.onDidChangeTextDocument((params: DidChangeTextDocumentParams) => guar
   }
   try {
     for (const change of params.contentChanges) {
+      // Offsets against the text before this change; the next change sees the text this one leaves.
+      const edit = doc.text.apply(change, params.textDocument.version);
       if ('range' in change) {
-        // Offsets against the text before this change; the next change sees the text this one leaves.
-        const offset = doc.text.offsetAt(change.range.start);
-        const end = doc.text.offsetAt(change.range.end);
-        doc.pending.push({ offset, length: Math.max(end - offset, 0), text: change.text });
+        doc.pending.push(edit);
       } else {
         doc.registry = undefined;
         doc.pending = [];
       }
-      TextDocument.update(doc.text, [change], params.textDocument.version);
     }
   } catch (err) {
     logFailure(`applying a change to ${uri}`, err);

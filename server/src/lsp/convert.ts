@@ -1,6 +1,12 @@
 // Turns the service's offset-based findings into LSP diagnostics for one document.
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position } from 'vscode-languageserver/node';
+
+/** What conversion needs of a document: its URI and offset-to-position mapping. */
+export interface PositionSource {
+  uri: string;
+  positionAt(offset: number): Position;
+}
 import type { RegistryDiagnostic, Severity } from '../service';
 
 export const DIAGNOSTIC_SOURCE = 'clem-registry';
@@ -12,11 +18,11 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-function rangeOf(doc: TextDocument, offset: number, length: number) {
+function rangeOf(doc: PositionSource, offset: number, length: number) {
   return { start: doc.positionAt(offset), end: doc.positionAt(offset + Math.max(length, 0)) };
 }
 
-export function toLspDiagnostic(doc: TextDocument, d: RegistryDiagnostic): Diagnostic {
+export function toLspDiagnostic(doc: PositionSource, d: RegistryDiagnostic): Diagnostic {
   const out: Diagnostic = {
     range: rangeOf(doc, d.offset, d.length),
     severity: SEVERITIES[d.severity] ?? DiagnosticSeverity.Error,

@@ -43,7 +43,7 @@ export class EntryContext {
     readonly schemas: SchemaSet,
     readonly documentPath: string | undefined,
   ) {
-    const v = nodeValue(entry);
+    const v = plainValue(text, entry);
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     const backend = this.value.backend;
     this.backendSchema = typeof backend === 'string' ? schemas.backends.get(backend) : undefined;
@@ -73,6 +73,15 @@ export class EntryContext {
       related: options.related?.map((r) => ({ ...r, offset: r.offset - this.base })),
       tags: options.tags,
     });
+  }
+}
+
+/** The entry's value: JSON.parse is native and fast; text it rejects (NaN, ...) is read from the tree. */
+function plainValue(text: string, entry: Node): unknown {
+  try {
+    return JSON.parse(text.slice(entry.offset, entry.offset + entry.length));
+  } catch {
+    return nodeValue(entry);
   }
 }
 

@@ -1,5 +1,6 @@
 // JSON text helpers: parsing with Python-json strictness, node lookup, and mapping string values through escapes.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseStrictTree } from './strictJson';
 import type { JsonPath, Span } from './types';
 
 export type { Node };
@@ -7,13 +8,20 @@ export type { Node };
 export interface ParsedJson {
   root: Node | undefined;
   errors: ParseError[];
+  /** True when the text is strictly valid JSON (then there are no errors and nothing else to report on syntax). */
+  strict: boolean;
 }
 
-/** Parses as strictly as the parser allows: comments and trailing commas are errors (Python's json has neither). */
+/**
+ * Parses a valid file with the fast strict parser; anything else with jsonc-parser, as strictly as it allows
+ * (comments and trailing commas are errors: Python's json has neither).
+ */
 export function parseJson(text: string): ParsedJson {
+  const strictRoot = parseStrictTree(text);
+  if (strictRoot) return { root: strictRoot, errors: [], strict: true };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
-  return { root, errors };
+  return { root, errors, strict: false };
 }
 
 export { printParseErrorCode };
@@ -37,14 +45,31 @@ export function propertyPair(obj: Node | undefined, key: string): Node | undefin
   return found;
 }
 
+export interface PropertyEntry {
+  key: string;
+  keyNode: Node;
+  valueNode: Node | undefined;
+  pair: Node;
+}
+
+/** Several rules walk the same objects: each object's pairs are listed once. */
+const propertyLists = new WeakMap<Node, PropertyEntry[]>();
+const NO_PROPERTIES: PropertyEntry[] = [];
+
 /** Key/value pairs of an object node, in file order, duplicates included. */
-export function* properties(obj: Node | undefined): Generator<{ key: string; keyNode: Node; valueNode: Node | undefined; pair: Node }> {
-  if (!obj || obj.type !== 'object' || !obj.children) return;
-  for (const pair of obj.children) {
-    const keyNode = pair.children?.[0];
-    if (!keyNode || typeof keyNode.value !== 'string') continue;
-    yield { key: keyNode.value, keyNode, valueNode: pair.children?.[1], pair };
+export function properties(obj: Node | undefined): PropertyEntry[] {
+  if (!obj || obj.type !== 'object' || !obj.children) return NO_PROPERTIES;
+  let list = propertyLists.get(obj);
+  if (!list) {
+    list = [];
+    for (const pair of obj.children) {
+      const keyNode = pair.children?.[0];
+      if (!keyNode || typeof keyNode.value !== 'string') continue;
+      list.push({ key: keyNode.value, keyNode, valueNode: pair.children?.[1], pair });
+    }
+    propertyLists.set(obj, list);
   }
+  return list;
 }
 
 /** The plain JavaScript value of a node (last duplicate key wins). */
@@ -53,7 +78,10 @@ export function nodeValue(node: Node | undefined): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const p of properties(node)) out[p.key] = nodeValue(p.valueNode);
+      for (const p of properties(node)) {
+        // As JSON.parse does: `__proto__` is an ordinary key, not the prototype.
+        Object.defineProperty(out, p.key, { value: nodeValue(p.valueNode), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     case 'array':
@@ -85,46 +113,68 @@ export function nodeAtPath(root: Node | undefined, path: JsonPath): Node | undef
 /**
  * A string value decoded from its JSON source, with the source offset of every UTF-16 unit:
  * `offsets[i]` is where value[i] starts in the file, `offsets[value.length]` is the closing quote.
+ * The offsets are computed on first use: most values are checked and never reported.
  */
-export interface DecodedString {
-  value: string;
-  offsets: number[];
+export class DecodedString {
+  private table?: number[];
+  readonly value: string;
+
+  constructor(private readonly text: string, private readonly node: Node) {
+    // Both parsers decode escapes into node.value; the per-character offsets are built only when a finding needs them.
+    this.value = typeof node.value === 'string' ? node.value : decode(text, node).value;
+  }
+
+  get offsets(): number[] {
+    this.table ??= decode(this.text, this.node).offsets;
+    return this.table;
+  }
 }
 
 export function decodeStringNode(text: string, node: Node): DecodedString {
+  return new DecodedString(text, node);
+}
+
+function decode(text: string, node: Node): { value: string; offsets: number[] } {
   const start = node.offset + 1;
   const end = node.offset + node.length - 1; // the closing quote (or end of an unterminated string)
-  let value = '';
+  const parts: string[] = [];
   const offsets: number[] = [];
   let i = start;
+  let runStart = start;
+  const flush = (to: number) => {
+    if (to > runStart) parts.push(text.slice(runStart, to));
+  };
   while (i < end) {
-    const ch = text.charCodeAt(i);
-    if (ch === 92 /* \ */ && i + 1 < end) {
+    if (text.charCodeAt(i) === 92 /* \ */ && i + 1 < end) {
+      flush(i);
       const esc = text[i + 1];
-      if (esc === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-        offsets.push(i);
-        value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-        i += 6;
-        continue;
-      }
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
       offsets.push(i);
-      value += simple[esc] ?? esc; // an invalid escape is reported elsewhere; keep the character
-      i += 2;
+      if (esc === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        parts.push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)));
+        i += 6;
+      } else {
+        parts.push(SIMPLE_ESCAPES[esc] ?? esc); // an invalid escape is reported elsewhere; keep the character
+        i += 2;
+      }
+      runStart = i;
       continue;
     }
     offsets.push(i);
-    value += text[i];
     i++;
   }
+  flush(Math.min(i, end));
   offsets.push(Math.max(i, start));
-  return { value, offsets };
+  return { value: parts.join(''), offsets };
 }
+
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /** The file span of characters [from, to) of a decoded string value. */
 export function valueSpan(decoded: DecodedString, from: number, to: number): Span {
-  const a = decoded.offsets[Math.max(0, Math.min(from, decoded.value.length))];
-  const b = decoded.offsets[Math.max(0, Math.min(to, decoded.value.length))];
+  // In a string with a broken escape the parser's value and this decoding can differ in length: clamp to the table.
+  const last = decoded.offsets.length - 1;
+  const a = decoded.offsets[Math.max(0, Math.min(from, last))];
+  const b = decoded.offsets[Math.max(0, Math.min(to, last))];
   return { offset: a, length: Math.max(b - a, 0) };
 }
 

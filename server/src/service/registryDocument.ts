@@ -1,6 +1,7 @@
 // A registry file under check: parses once per version, validates per entry with a cache keyed by the entry's text,
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
+import { parseStrictTree } from './strictJson';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
@@ -16,8 +17,14 @@ interface EntryResult {
 
 interface EntrySlot {
   start: number;
-  length: number;
+  /** The entry's own text: the cache key, and the base for incremental edits. */
+  text: string;
+  /** Array index of the entry, or undefined for a single-object file. */
+  index: number | undefined;
   result: EntryResult;
+  /** The diagnostics with absolute offsets and paths, valid while `start` equals `absStart`. */
+  abs?: RegistryDiagnostic[];
+  absStart?: number;
 }
 
 export interface TextEdit {
@@ -27,11 +34,14 @@ export interface TextEdit {
   text: string;
 }
 
+/** Edits kept before the full text is rebuilt; typing inside one entry never needs the full text. */
+const MAX_UNAPPLIED_EDITS = 500;
+
 export class RegistryDocument {
+  /** The text as of the last full parse, before `unapplied`. */
   private text = '';
+  private unapplied: TextEdit[] = [];
   private slots: EntrySlot[] = [];
-  /** Whether the top level is an array (entries have indexes) or a single object. */
-  private isArray = true;
   private fileDiagnostics: RegistryDiagnostic[] = [];
   private cache = new Map<string, EntryResult>();
   private readonly schemas: SchemaSet;
@@ -49,70 +59,82 @@ export class RegistryDocument {
     return this.slots.length;
   }
 
+  /** The length of the current text, without rebuilding it. */
+  get textLength(): number {
+    let n = this.text.length;
+    for (const e of this.unapplied) n += e.text.length - e.length;
+    return n;
+  }
+
   getText(): string {
+    if (this.unapplied.length) {
+      this.text = applyEdits(this.text, this.unapplied);
+      this.unapplied = [];
+    }
     return this.text;
   }
 
   /** Replaces the whole text and re-checks; unchanged entries come from the cache. */
   setText(text: string): void {
     this.text = text;
+    this.unapplied = [];
     this.lastUpdate = 'full';
     const parsed = parseJsonGuarded(text);
     const { root, errors } = parsed;
     this.fileDiagnostics = parsed.tooDeep
       ? [parsed.tooDeep]
-      : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root)];
-    const entries: Node[] = [];
-    this.isArray = root?.type !== 'object';
-    if (root?.type === 'array') for (const child of root.children ?? []) if (child.type === 'object') entries.push(child);
-    if (root?.type === 'object') entries.push(root);
+      : [...(parsed.strict ? [] : checkJsonSyntax(text, errors)), ...checkTopLevelShape(root)];
     const previous = this.cache;
     this.cache = new Map();
-    this.slots = entries.map((node) => {
+    const slots: EntrySlot[] = [];
+    const add = (node: Node, index: number | undefined) => {
       const key = text.slice(node.offset, node.offset + node.length);
-      const result = previous.get(key) ?? this.cache.get(key) ?? this.checkEntry(text, node);
+      let result = previous.get(key) ?? this.cache.get(key);
+      if (!result) result = this.checkEntry(text, node);
       this.cache.set(key, result);
-      return { start: node.offset, length: node.length, result };
-    });
-    // Arrays with non-object elements keep their indexes: remember them for paths.
-    this.elementIndexes = root?.type === 'array' ? entries.map((n) => root.children!.indexOf(n)) : [];
+      slots.push({ start: node.offset, text: key, index, result });
+    };
+    if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && add(child, i));
+    else if (root?.type === 'object') add(root, undefined);
+    this.slots = slots;
   }
-
-  private elementIndexes: number[] = [];
 
   /**
    * Applies edits (in order, each against the text left by the previous one). An edit strictly inside one entry
    * re-parses and re-checks that entry only; anything else re-parses the file.
    */
   update(edits: TextEdit[]): void {
-    let text = this.text;
     let incremental = this.fileDiagnostics.length === 0 && this.slots.length > 0;
-    for (const edit of edits) {
-      text = text.slice(0, edit.offset) + edit.text + text.slice(edit.offset + edit.length);
-      if (incremental) incremental = this.tryIncremental(text, edit);
+    for (let i = 0; i < edits.length; i++) {
+      if (incremental && this.tryIncremental(edits[i])) {
+        this.unapplied.push(edits[i]);
+        continue;
+      }
+      incremental = false;
+      this.setText(applyEdits(this.getText(), edits.slice(i)));
+      return;
     }
-    if (incremental) {
-      this.text = text;
-      this.lastUpdate = 'incremental';
-    } else {
-      this.setText(text);
-    }
+    this.lastUpdate = 'incremental';
+    if (this.unapplied.length > MAX_UNAPPLIED_EDITS) this.getText();
   }
 
-  private tryIncremental(newText: string, edit: TextEdit): boolean {
+  private tryIncremental(edit: TextEdit): boolean {
     const i = this.findSlot(edit.offset);
     if (i < 0) return false;
     const slot = this.slots[i];
+    const rel = edit.offset - slot.start;
     // Strictly inside: the braces that delimit the entry stay untouched.
-    if (!(edit.offset > slot.start && edit.offset + edit.length < slot.start + slot.length)) return false;
-    const delta = edit.text.length - edit.length;
-    const entryText = newText.slice(slot.start, slot.start + slot.length + delta);
-    const { root, errors, tooDeep } = parseJsonGuarded(entryText);
-    if (tooDeep || errors.length > 0 || root?.type !== 'object' || root.offset !== 0 || root.length !== entryText.length) return false;
+    if (!(rel > 0 && rel + edit.length < slot.text.length)) return false;
+    const entryText = slot.text.slice(0, rel) + edit.text + slot.text.slice(rel + edit.length);
+    const root = parseStrictTree(entryText);
+    if (root?.type !== 'object') return false;
+    // The old text's result is dropped with it: the cache holds the current entries only.
+    if (!this.slots.some((s, j) => j !== i && s.text === slot.text)) this.cache.delete(slot.text);
     const result = this.cache.get(entryText) ?? this.checkEntry(entryText, root, 0);
     this.cache.set(entryText, result);
-    this.slots[i] = { start: slot.start, length: entryText.length, result };
-    for (let j = i + 1; j < this.slots.length; j++) this.slots[j].start += delta;
+    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result };
+    const delta = edit.text.length - edit.length;
+    if (delta) for (let j = i + 1; j < this.slots.length; j++) this.slots[j].start += delta;
     return true;
   }
 
@@ -124,7 +146,7 @@ export class RegistryDocument {
       const mid = (lo + hi) >> 1;
       const s = this.slots[mid];
       if (offset < s.start) hi = mid - 1;
-      else if (offset >= s.start + s.length) lo = mid + 1;
+      else if (offset >= s.start + s.text.length) lo = mid + 1;
       else return mid;
     }
     return -1;
@@ -163,33 +185,46 @@ export class RegistryDocument {
   /** All diagnostics of the file, with absolute offsets, severities overridden per settings. */
   diagnostics(): RegistryDiagnostic[] {
     const out: RegistryDiagnostic[] = [...this.fileDiagnostics];
-    const summaries: EntrySummary[] = [];
-    this.slots.forEach((slot, i) => {
-      const index = this.isArray ? this.elementIndexes[i] ?? i : undefined;
-      for (const d of slot.result.diagnostics) {
-        out.push({
-          ...d,
-          offset: d.offset + slot.start,
-          path: index === undefined ? d.path : [index, ...d.path],
-          related: d.related?.map((r) => ({ ...r, offset: r.offset + slot.start })),
-          data: d.data?.remove ? { ...d.data, remove: { ...d.data.remove, offset: d.data.remove.offset + slot.start } } : d.data,
-        });
+    const summaries: EntrySummary[] = new Array(this.slots.length);
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      if (slot.abs === undefined || slot.absStart !== slot.start) {
+        slot.abs = slot.result.diagnostics.map((d) => absolute(d, slot.start, slot.index));
+        slot.absStart = slot.start;
       }
-      summaries.push({ ...slot.result.summary, start: slot.start, index });
-    });
-    out.push(...checkAcrossEntries(summaries, this.schemas));
+      for (const d of slot.abs) out.push(d);
+      summaries[i] = { ...slot.result.summary, start: slot.start, index: slot.index };
+    }
+    for (const d of checkAcrossEntries(summaries, this.schemas)) out.push(d);
     return applySeverityOverrides(out, this.settings);
   }
 
   /** Entry spans and names, for the language status, outline and code lenses. */
   entries(): { start: number; length: number; index: number | undefined; modelName?: string }[] {
-    return this.slots.map((s, i) => ({
-      start: s.start,
-      length: s.length,
-      index: this.isArray ? this.elementIndexes[i] ?? i : undefined,
-      modelName: s.result.summary.modelName?.value,
-    }));
+    return this.slots.map((s) => ({ start: s.start, length: s.text.length, index: s.index, modelName: s.result.summary.modelName?.value }));
   }
+}
+
+/** An entry's diagnostic placed in the file: offsets shifted by the entry's start, the index put before the path. */
+function absolute(d: EntryDiagnostic, start: number, index: number | undefined): RegistryDiagnostic {
+  const out: RegistryDiagnostic = {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    offset: d.offset + start,
+    length: d.length,
+    path: index === undefined ? d.path : [index, ...d.path],
+  };
+  if (d.related) out.related = d.related.map((r) => ({ ...r, offset: r.offset + start }));
+  if (d.data) out.data = d.data.remove ? { ...d.data, remove: { ...d.data.remove, offset: d.data.remove.offset + start } } : d.data;
+  if (d.tags) out.tags = d.tags;
+  return out;
+}
+
+function applyEdits(text: string, edits: TextEdit[]): string {
+  let t = text;
+  for (const e of edits) t = t.slice(0, e.offset) + e.text + t.slice(e.offset + e.length);
+  return t;
 }
 
 /**
@@ -205,6 +240,7 @@ function parseJsonGuarded(text: string): ReturnType<typeof parseJson> & { tooDee
     return {
       root: undefined,
       errors: [],
+      strict: false,
       tooDeep: { code: 'json-syntax', severity: 'error', offset: depthAt, length: 1, path: [],
         message: "The file nests arrays or objects thousands of levels deep; Python's json fails on it with RecursionError, so clemcore ignores the file." },
     };

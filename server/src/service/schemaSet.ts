@@ -172,6 +172,18 @@ export function getSchemaSet(): SchemaSet {
   return shared;
 }
 
+const entryLists = new WeakMap<Record<string, KeySchema>, [string, KeySchema][]>();
+
+/** The key/schema pairs of a properties object, listed once: rules walk them for every entry. */
+export function keyEntries(keys: Record<string, KeySchema>): [string, KeySchema][] {
+  let list = entryLists.get(keys);
+  if (!list) {
+    list = Object.entries(keys);
+    entryLists.set(keys, list);
+  }
+  return list;
+}
+
 /** Whether a statement limited to `versions` holds for `version`. */
 export function appliesTo(versions: string[] | undefined, version: string): boolean {
   return !versions || versions.includes(version);

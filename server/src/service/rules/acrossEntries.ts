@@ -45,9 +45,20 @@ export function checkAcrossEntries(entries: EntrySummary[], _schemas: SchemaSet)
  */
 function checkVariantDates(entries: EntrySummary[], byName: Map<string, EntrySummary>): RegistryDiagnostic[] {
   const out: RegistryDiagnostic[] = [];
+  // Only dates with the same month and day can be a mistyped year: group by that, then compare names in a group.
+  const byDay = new Map<string, EntrySummary[]>();
+  for (const e of byName.values()) {
+    const date = e.releaseDate?.value;
+    if (!date || !ISO_DATE.test(date)) continue;
+    const group = byDay.get(date.slice(4));
+    if (group) group.push(e);
+    else byDay.set(date.slice(4), [e]);
+  }
   for (const e of entries) {
     if (!e.modelName || !e.releaseDate || !ISO_DATE.test(e.releaseDate.value)) continue;
-    const base = laterBase(e.modelName.value, e.releaseDate.value, byName);
+    const group = byDay.get(e.releaseDate.value.slice(4));
+    if (!group || group.length < 2) continue;
+    const base = laterBase(e, group);
     if (!base) continue;
     out.push({
       code: 'release-date',
@@ -65,13 +76,15 @@ function checkVariantDates(entries: EntrySummary[], byName: Map<string, EntrySum
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The entry with the longest name that is a dash-separated prefix of `name` and the same date in a later year. */
-function laterBase(name: string, date: string, byName: Map<string, EntrySummary>): EntrySummary | undefined {
-  for (let cut = name.lastIndexOf('-'); cut > 0; cut = name.lastIndexOf('-', cut - 1)) {
-    const base = byName.get(name.slice(0, cut));
-    const baseDate = base?.releaseDate?.value;
-    // Same month and day, earlier year: the year was mistyped or copied (a variant cannot predate its model).
-    if (baseDate && ISO_DATE.test(baseDate) && date < baseDate && date.slice(4) === baseDate.slice(4)) return base;
+/** The entry of `group` (same month and day) with the longest name that is a dash-separated prefix of e's name and a later year. */
+function laterBase(e: EntrySummary, group: EntrySummary[]): EntrySummary | undefined {
+  const name = e.modelName!.value;
+  const date = e.releaseDate!.value;
+  let best: EntrySummary | undefined;
+  for (const b of group) {
+    const bn = b.modelName?.value;
+    if (!bn || bn.length >= name.length || name[bn.length] !== '-' || !name.startsWith(bn)) continue;
+    if (date < b.releaseDate!.value && (!best || bn.length > best.modelName!.value.length)) best = b;
   }
-  return undefined;
+  return best;
 }

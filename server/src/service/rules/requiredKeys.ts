@@ -1,6 +1,6 @@
 // Required keys per backend and version, with the moment clemcore fails without them (from x-clem-required).
 import { propertyNode, type Node } from '../jsonText';
-import { appliesTo, type KeySchema, type RequiredRule } from '../schemaSet';
+import { appliesTo, keyEntries, type KeySchema, type RequiredRule } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { DiagnosticCode } from '../codes';
 import { conditionHolds, describeCondition } from './conditions';
@@ -17,7 +17,7 @@ export function checkRequiredKeys(ctx: EntryContext): void {
 function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, node: Node, path: string[], withDocKeys: boolean): void {
   const missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] = [];
   const missingDocs: string[] = [];
-  for (const [key, schema] of Object.entries(keys)) {
+  for (const [key, schema] of keyEntries(keys)) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
     // A key written at the other level is reported as misplaced, with the move that fixes both.
@@ -43,7 +43,7 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
   // Objects with their own required keys, such as `multimodality`.
-  for (const [key, schema] of Object.entries(keys)) {
+  for (const [key, schema] of keyEntries(keys)) {
     const child = obj[key];
     if (path.length === 0 && key === 'model_config') continue;
     if (!schema.properties || !child || typeof child !== 'object' || Array.isArray(child)) continue;
