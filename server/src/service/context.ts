@@ -1,6 +1,6 @@
-// The context each entry rule receives, and the sink it reports into.
-import type { Node } from './jsonText';
-import { nodeValue, propertyNode } from './jsonText';
+// The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
+// syntax tree, which positions need, is built only for entries that have something to report.
+import { nodeAtPath, nodeValue, parseJson, type Node } from './jsonText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import type { BackendSchema, SchemaSet } from './schemaSet';
 import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span } from './types';
@@ -32,27 +32,67 @@ export class EntryContext {
   readonly backend: string | undefined;
   readonly backendSchema: BackendSchema | undefined;
   readonly diagnostics: EntryDiagnostic[] = [];
+  /** Offsets are relative to the entry's own text. */
+  readonly base = 0;
+  private tree?: Node;
 
   constructor(
-    /** The text the entry's node offsets refer to. */
+    /** The entry's own text, from its `{` to its `}`. */
     readonly text: string,
-    readonly entry: Node,
-    /** Offset of the entry in `text`; reported offsets are made relative to it. */
-    readonly base: number,
+    /** The entry's value when the caller has it (JSON.parse of the file); read from the text otherwise. */
+    value: unknown,
     readonly version: string,
     readonly schemas: SchemaSet,
     readonly documentPath: string | undefined,
+    /** The entry's syntax tree when the caller has one with offsets relative to `text`. */
+    tree?: Node,
   ) {
-    const v = plainValue(text, entry);
+    this.tree = tree;
+    const v = value !== undefined ? value : plainValue(text, () => this.entry);
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     const backend = this.value.backend;
     this.backendSchema = typeof backend === 'string' ? schemas.backends.get(backend) : undefined;
     this.backend = this.backendSchema ? (backend as string) : undefined;
   }
 
+  /** The entry's syntax tree (its root object node), parsed on first use. */
+  get entry(): Node {
+    this.tree ??= parseJson(this.text).root ?? { type: 'object', offset: 0, length: this.text.length, children: [] };
+    return this.tree;
+  }
+
+  /** The node at a path relative to the entry. */
+  node(path: JsonPath): Node | undefined {
+    return nodeAtPath(this.entry, path);
+  }
+
+  /** The key node of the property at a path (`["model_config", "eos_to_cul"]`). */
+  keyNode(path: JsonPath): Node | undefined {
+    const value = this.node(path);
+    return value?.parent?.type === 'property' ? value.parent.children?.[0] : undefined;
+  }
+
+  /**
+   * A node for the value at `path` that answers `type` and `value` from the plain value and resolves its position in
+   * the tree only when asked, so that value checks that find nothing never parse the entry.
+   */
+  lazyNode(path: JsonPath, value: unknown): Node {
+    return new LazyNode(this, path, value) as unknown as Node;
+  }
+
+  /** The plain value at a path relative to the entry. */
+  valueAt(path: JsonPath): unknown {
+    let v: unknown = this.value;
+    for (const seg of path) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string | number, unknown>)[seg];
+    }
+    return v;
+  }
+
   /** The model_config object node, if the entry has one that is an object. */
   get configNode(): Node | undefined {
-    const n = propertyNode(this.entry, 'model_config');
+    const n = this.node(['model_config']);
     return n?.type === 'object' ? n : undefined;
   }
 
@@ -66,22 +106,70 @@ export class EntryContext {
       code,
       severity: options.severity ?? (DIAGNOSTIC_CODES[code].severity as Severity),
       message,
-      offset: where.offset - this.base,
+      offset: where.offset,
       length: where.length,
       path,
-      data: options.data?.remove ? { ...options.data, remove: { ...options.data.remove, offset: options.data.remove.offset - this.base } } : options.data,
-      related: options.related?.map((r) => ({ ...r, offset: r.offset - this.base })),
+      data: options.data,
+      related: options.related,
       tags: options.tags,
     });
   }
 }
 
+/** JSON value kinds as jsonc-parser names them. */
+function nodeType(value: unknown): Node['type'] {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'string': return 'string';
+    case 'number': return 'number';
+    case 'boolean': return 'boolean';
+    default: return 'object';
+  }
+}
+
+class LazyNode {
+  readonly type: Node['type'];
+  readonly value: unknown;
+  private resolved?: Node | null;
+
+  constructor(private readonly ctx: EntryContext, private readonly path: JsonPath, value: unknown) {
+    this.type = nodeType(value);
+    this.value = this.type === 'object' || this.type === 'array' ? undefined : value;
+  }
+
+  private real(): Node | undefined {
+    if (this.resolved === undefined) this.resolved = this.ctx.node(this.path) ?? null;
+    return this.resolved ?? undefined;
+  }
+
+  get offset(): number {
+    return this.real()?.offset ?? 0;
+  }
+
+  get length(): number {
+    return this.real()?.length ?? 0;
+  }
+
+  get children(): Node[] | undefined {
+    return this.real()?.children;
+  }
+
+  get parent(): Node | undefined {
+    return this.real()?.parent;
+  }
+
+  get colonOffset(): number | undefined {
+    return this.real()?.colonOffset;
+  }
+}
+
 /** The entry's value: JSON.parse is native and fast; text it rejects (NaN, ...) is read from the tree. */
-function plainValue(text: string, entry: Node): unknown {
+function plainValue(text: string, tree: () => Node): unknown {
   try {
-    return JSON.parse(text.slice(entry.offset, entry.offset + entry.length));
+    return JSON.parse(text);
   } catch {
-    return nodeValue(entry);
+    return nodeValue(tree());
   }
 }
 

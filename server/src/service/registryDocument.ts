@@ -1,14 +1,14 @@
 // A registry file under check: parses once per version, validates per entry with a cache keyed by the entry's text,
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
-import { parseStrictTree } from './strictJson';
+import { scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
-import { checkTopLevelShape } from './rules/topLevelShape';
-import { checkAcrossEntries, type EntrySummary } from './rules/acrossEntries';
+import { checkShape, checkTopLevelShape, kindOf } from './rules/topLevelShape';
+import { checkAcrossEntries, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
-import type { RegistryDiagnostic, ServiceSettings } from './types';
+import type { RegistryDiagnostic, ServiceSettings, Span } from './types';
 
 interface EntryResult {
   diagnostics: EntryDiagnostic[];
@@ -22,9 +22,10 @@ interface EntrySlot {
   /** Array index of the entry, or undefined for a single-object file. */
   index: number | undefined;
   result: EntryResult;
-  /** The diagnostics with absolute offsets and paths, valid while `start` equals `absStart`. */
+  /** What the cross-entry rules read, with the absolute start. */
+  summary: EntrySummary;
+  /** The diagnostics with absolute offsets and paths, built on first use and shifted in place when `start` moves. */
   abs?: RegistryDiagnostic[];
-  absStart?: number;
 }
 
 export interface TextEdit {
@@ -79,23 +80,35 @@ export class RegistryDocument {
     this.text = text;
     this.unapplied = [];
     this.lastUpdate = 'full';
-    const parsed = parseJsonGuarded(text);
-    const { root, errors } = parsed;
-    this.fileDiagnostics = parsed.tooDeep
-      ? [parsed.tooDeep]
-      : [...(parsed.strict ? [] : checkJsonSyntax(text, errors)), ...checkTopLevelShape(root)];
     const previous = this.cache;
     this.cache = new Map();
     const slots: EntrySlot[] = [];
-    const add = (node: Node, index: number | undefined) => {
-      const key = text.slice(node.offset, node.offset + node.length);
+    const add = (start: number, end: number, index: number | undefined, value: unknown) => {
+      const key = text.slice(start, end);
       let result = previous.get(key) ?? this.cache.get(key);
-      if (!result) result = this.checkEntry(text, node);
+      if (!result) result = this.checkEntry(key, value);
       this.cache.set(key, result);
-      slots.push({ start: node.offset, text: key, index, result });
+      slots.push({ start, text: key, index, result, summary: { ...result.summary, start, index } });
     };
-    if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && add(child, i));
-    else if (root?.type === 'object') add(root, undefined);
+    const value = parseValid(text);
+    if (value !== INVALID) {
+      // The common case, a valid file: JSON.parse gives every entry's value, a scan gives their spans.
+      const { isArray, spans } = scanTopLevel(text);
+      const items = isArray ? (value as unknown[]) : [value];
+      const shape = (v: unknown, span: { start: number; end: number }) => ({ kind: kindOf(v), offset: span.start, length: span.end - span.start });
+      this.fileDiagnostics = checkShape(shape(value, isArray ? { start: 0, end: text.length } : spans[0]), isArray ? items.map((v, i) => shape(v, spans[i])) : []);
+      spans.forEach((span, i) => {
+        const item = items[i];
+        if (item !== null && typeof item === 'object' && !Array.isArray(item)) add(span.start, span.end, isArray ? i : undefined, item);
+      });
+    } else {
+      const parsed = parseJsonGuarded(text);
+      const { root, errors } = parsed;
+      this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root)];
+      const addNode = (node: Node, index: number | undefined) => add(node.offset, node.offset + node.length, index, undefined);
+      if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));
+      else if (root?.type === 'object') addNode(root, undefined);
+    }
     this.slots = slots;
   }
 
@@ -126,15 +139,16 @@ export class RegistryDocument {
     // Strictly inside: the braces that delimit the entry stay untouched.
     if (!(rel > 0 && rel + edit.length < slot.text.length)) return false;
     const entryText = slot.text.slice(0, rel) + edit.text + slot.text.slice(rel + edit.length);
-    const root = parseStrictTree(entryText);
-    if (root?.type !== 'object') return false;
+    // Still one valid object from the same `{` to the same `}`: the rest of the file is untouched and still valid.
+    const value = parseValid(entryText);
+    if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
     // The old text's result is dropped with it: the cache holds the current entries only.
     if (!this.slots.some((s, j) => j !== i && s.text === slot.text)) this.cache.delete(slot.text);
-    const result = this.cache.get(entryText) ?? this.checkEntry(entryText, root, 0);
+    const result = this.cache.get(entryText) ?? this.checkEntry(entryText, value);
     this.cache.set(entryText, result);
-    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result };
+    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: { ...result.summary, start: slot.start, index: slot.index } };
     const delta = edit.text.length - edit.length;
-    if (delta) for (let j = i + 1; j < this.slots.length; j++) this.slots[j].start += delta;
+    if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
     return true;
   }
 
@@ -152,48 +166,53 @@ export class RegistryDocument {
     return -1;
   }
 
-  private checkEntry(text: string, node: Node, base = node.offset): EntryResult {
+  /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
+  private checkEntry(text: string, value: unknown): EntryResult {
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, node, base, this.version, this.schemas, this.settings.documentPath);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
-      return { diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: 'This entry is nested too deeply to check; Python\'s json fails on it with RecursionError.' }], summary: { length: node.length, hasModelName: false } };
+      return tooDeepEntry(text);
     }
     for (const rule of ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {
+        // Nesting thousands of levels deep overflows the rules' recursion; Python's json gave up long before.
+        if (err instanceof RangeError) return tooDeepEntry(text);
         // A rule bug must never take the server down; say so on the entry instead.
-        ctx.report('json-syntax', { offset: node.offset, length: 1 }, [], `clem-registry could not check this entry: ${String(err)}`, { severity: 'information' });
+        ctx.report('json-syntax', { offset: 0, length: 1 }, [], `clem-registry could not check this entry: ${String(err)}`, { severity: 'information' });
       }
     }
-    const nameNode = propertyNode(node, 'model_name');
-    const dateNode = propertyNode(node, 'release_date');
+    const v = ctx.value;
+    const name = v.model_name;
+    const date = v.release_date;
     return {
       diagnostics: ctx.diagnostics,
       summary: {
-        length: node.length,
-        hasModelName: nameNode !== undefined,
-        modelName: typeof nameNode?.value === 'string' ? { value: nameNode.value, offset: nameNode.offset - base, length: nameNode.length } : undefined,
-        releaseDate: typeof dateNode?.value === 'string' ? { value: dateNode.value, offset: dateNode.offset - base, length: dateNode.length } : undefined,
-        lookupSource: typeof ctx.value.lookup_source === 'string' ? ctx.value.lookup_source : undefined,
+        length: text.length,
+        hasModelName: 'model_name' in v,
+        modelName: typeof name === 'string' ? new LazyValueSpan(name, text, 'model_name') : undefined,
+        releaseDate: typeof date === 'string' ? new LazyValueSpan(date, text, 'release_date') : undefined,
+        releaseDay: typeof date === 'string' && ISO_DATE.test(date) ? date.slice(4) : undefined,
+        lookupSource: typeof v.lookup_source === 'string' ? v.lookup_source : undefined,
       },
     };
   }
 
-  /** All diagnostics of the file, with absolute offsets, severities overridden per settings. */
+  /**
+   * All diagnostics of the file, with absolute offsets, severities overridden per settings. The objects belong to
+   * the document: an update may shift their offsets in place, so read them before the next update.
+   */
   diagnostics(): RegistryDiagnostic[] {
     const out: RegistryDiagnostic[] = [...this.fileDiagnostics];
     const summaries: EntrySummary[] = new Array(this.slots.length);
     for (let i = 0; i < this.slots.length; i++) {
       const slot = this.slots[i];
-      if (slot.abs === undefined || slot.absStart !== slot.start) {
-        slot.abs = slot.result.diagnostics.map((d) => absolute(d, slot.start, slot.index));
-        slot.absStart = slot.start;
-      }
+      slot.abs ??= slot.result.diagnostics.map((d) => absolute(d, slot.start, slot.index));
       for (const d of slot.abs) out.push(d);
-      summaries[i] = { ...slot.result.summary, start: slot.start, index: slot.index };
+      summaries[i] = slot.summary;
     }
     for (const d of checkAcrossEntries(summaries, this.schemas)) out.push(d);
     return applySeverityOverrides(out, this.settings);
@@ -202,6 +221,61 @@ export class RegistryDocument {
   /** Entry spans and names, for the language status, outline and code lenses. */
   entries(): { start: number; length: number; index: number | undefined; modelName?: string }[] {
     return this.slots.map((s) => ({ start: s.start, length: s.text.length, index: s.index, modelName: s.result.summary.modelName?.value }));
+  }
+}
+
+function tooDeepEntry(text: string): EntryResult {
+  return {
+    diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: "This entry nests arrays or objects thousands of levels deep; Python's json fails on it with RecursionError, so clemcore ignores the file." }],
+    summary: { length: text.length, hasModelName: false },
+  };
+}
+
+const INVALID = Symbol('invalid JSON');
+
+/** The value of strictly valid JSON text (what Python's json reads without complaint), or INVALID. */
+function parseValid(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID;
+  }
+}
+
+/**
+ * A top-level string value of an entry whose position is found only when a cross-entry finding needs it, by
+ * parsing the entry's text then.
+ */
+class LazyValueSpan {
+  private span?: Span;
+  constructor(readonly value: string, private readonly entryText: string, private readonly key: string) {}
+
+  private resolve(): Span {
+    if (!this.span) {
+      const node = propertyNode(parseJson(this.entryText).root, this.key);
+      this.span = node ? { offset: node.offset, length: node.length } : { offset: 0, length: 1 };
+    }
+    return this.span;
+  }
+
+  get offset(): number {
+    return this.resolve().offset;
+  }
+
+  get length(): number {
+    return this.resolve().length;
+  }
+}
+
+/** Moves an entry that follows an edit: its start, its summary and its placed diagnostics (copies, not the cache's). */
+function shiftSlot(slot: EntrySlot, delta: number): void {
+  slot.start += delta;
+  slot.summary.start += delta;
+  if (!slot.abs) return;
+  for (const d of slot.abs) {
+    d.offset += delta;
+    if (d.related) for (const r of d.related) r.offset += delta;
+    if (d.data?.remove) d.data.remove.offset += delta;
   }
 }
 

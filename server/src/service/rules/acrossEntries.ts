@@ -10,6 +10,8 @@ export interface EntrySummary {
   hasModelName: boolean;
   modelName?: { value: string; offset: number; length: number };
   releaseDate?: { value: string; offset: number; length: number };
+  /** Month and day of a valid ISO release date (`-07-23`), for the variant-date rule. */
+  releaseDay?: string;
   lookupSource?: string;
 }
 
@@ -48,15 +50,14 @@ function checkVariantDates(entries: EntrySummary[], byName: Map<string, EntrySum
   // Only dates with the same month and day can be a mistyped year: group by that, then compare names in a group.
   const byDay = new Map<string, EntrySummary[]>();
   for (const e of byName.values()) {
-    const date = e.releaseDate?.value;
-    if (!date || !ISO_DATE.test(date)) continue;
-    const group = byDay.get(date.slice(4));
+    if (!e.releaseDay) continue;
+    const group = byDay.get(e.releaseDay);
     if (group) group.push(e);
-    else byDay.set(date.slice(4), [e]);
+    else byDay.set(e.releaseDay, [e]);
   }
   for (const e of entries) {
-    if (!e.modelName || !e.releaseDate || !ISO_DATE.test(e.releaseDate.value)) continue;
-    const group = byDay.get(e.releaseDate.value.slice(4));
+    if (!e.modelName || !e.releaseDay || !e.releaseDate) continue;
+    const group = byDay.get(e.releaseDay);
     if (!group || group.length < 2) continue;
     const base = laterBase(e, group);
     if (!base) continue;
@@ -74,7 +75,7 @@ function checkVariantDates(entries: EntrySummary[], byName: Map<string, EntrySum
   return out;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The entry of `group` (same month and day) with the longest name that is a dash-separated prefix of e's name and a later year. */
 function laterBase(e: EntrySummary, group: EntrySummary[]): EntrySummary | undefined {

@@ -1,19 +1,18 @@
 // The entry's backend: present, known, and available in the target clemcore version.
-import { propertyNode } from '../jsonText';
 import { suggest } from '../didYouMean';
 import type { EntryContext } from '../context';
 
 export function checkBackend(ctx: EntryContext): void {
-  const node = propertyNode(ctx.entry, 'backend');
-  if (!node) {
+  if (!('backend' in ctx.value)) {
     const name = typeof ctx.value.model_name === 'string' ? ` \`${ctx.value.model_name}\`` : '';
     ctx.report('missing-backend', entryAnchor(ctx), [],
       `The entry${name} has no \`backend\`. clemcore 3.7 then silently ignores the whole file (3.3 drops this entry and every entry after it), and falls back to the packaged registry. Add \`"backend": "..."\`.`,
       { data: { missingKeys: [{ key: 'backend', parentPath: [], type: 'string' }], suggestions: ctx.schemas.backendsIn(ctx.version) } });
     return;
   }
-  if (node.type !== 'string') return; // the type rule reports it
-  const name = node.value as string;
+  const name = ctx.value.backend;
+  if (typeof name !== 'string') return; // the type rule reports it
+  const node = ctx.lazyNode(['backend'], name);
   const available = ctx.schemas.backendsIn(ctx.version);
   const schema = ctx.schemas.backends.get(name);
   if (!schema) {

@@ -7,7 +7,41 @@ import type { JsonPath } from '../types';
 const MAX_DEPTH = 64;
 
 export function checkDuplicateKeys(ctx: EntryContext): void {
+  // Without duplicates, the text has exactly as many properties (colons outside strings) as the parsed value has
+  // keys: counting both is cheap, and only an entry with duplicates needs its tree.
+  if (countColons(ctx.text) === countKeys(ctx.value)) return;
   walk(ctx, ctx.entry, []);
+}
+
+function countColons(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) n++;
+    else if (c === 34) {
+      // Skip the string: to the next quote that an even number of backslashes precede.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0) return n;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 92) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+    }
+  }
+  return n;
+}
+
+function countKeys(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) n += countKeys(v);
+    return n;
+  }
+  for (const k in value as Record<string, unknown>) n += 1 + countKeys((value as Record<string, unknown>)[k]);
+  return n;
 }
 
 /** `path` is the node's path, extended and restored in place so that clean objects cost no allocation. */

@@ -1,5 +1,4 @@
 // model_id against huggingface_id: remote backends read model_id, local ones huggingface_id.
-import { propertyPair } from '../jsonText';
 import type { EntryContext } from '../context';
 
 export function checkIdKey(ctx: EntryContext): void {
@@ -8,9 +7,9 @@ export function checkIdKey(ctx: EntryContext): void {
   if (!idKey) return;
   const other = idKey === 'model_id' ? 'huggingface_id' : 'model_id';
   if (ctx.value[idKey] !== undefined) return;
-  const pair = propertyPair(ctx.entry, other);
-  if (!pair?.children?.[0]) return;
-  const keyNode = pair.children[0];
+  if (!(other in ctx.value)) return;
+  const keyNode = ctx.keyNode([other]);
+  if (!keyNode) return;
   const failure = idKey === 'model_id'
     ? 'an AttributeError on every request (after three retries)'
     : 'a KeyError while loading the model';

@@ -120,7 +120,10 @@ export const checkLanguageCodes: ValueCheck = (ctx, node, path) => {
   }
   if (node.type !== 'array') return;
   const seen = new Map<string, Node>();
-  (node.children ?? []).forEach((item, i) => {
+  const items = ctx.valueAt(path);
+  if (!Array.isArray(items)) return;
+  items.forEach((itemValue, i) => {
+    const item = ctx.lazyNode([...path, i], itemValue);
     const checked = checkItem(ctx, item, [...path, i], key);
     if (!checked) return;
     const { value } = checked;

@@ -1,11 +1,10 @@
 // lookup_source is stamped by clemcore itself; a hand-written one changes which entries unify and what persists.
-import { propertyNode } from '../jsonText';
 import type { EntryContext } from '../context';
 
 export function checkLookupSource(ctx: EntryContext): void {
-  const node = propertyNode(ctx.entry, 'lookup_source');
-  if (!node) return;
-  const value = node.value;
+  if (!('lookup_source' in ctx.value)) return;
+  const value = ctx.value.lookup_source;
+  const node = ctx.lazyNode(['lookup_source'], value);
   const own = ctx.documentPath;
   const matches = value === 'packaged' || (own !== undefined && value === own);
   ctx.report('lookup-source', node, ['lookup_source'],

@@ -1,18 +1,17 @@
 // model_name: present (else the entry matches every later lookup) and not one of the names clemcore intercepts.
-import { propertyNode } from '../jsonText';
 import type { EntryContext } from '../context';
 import { entryAnchor } from './backend';
 
 export function checkModelName(ctx: EntryContext): void {
-  const node = propertyNode(ctx.entry, 'model_name');
-  if (!node) {
+  if (!('model_name' in ctx.value)) {
     ctx.report('missing-model-name', entryAnchor(ctx), [],
       'This entry has no `model_name`. clemcore unifies lookups with entries, so an entry without a name matches every lookup that reaches it and shadows every model listed after it; `clem list models` also crashes on it. Add `"model_name": "..."`.',
       { data: { missingKeys: [{ key: 'model_name', parentPath: [], type: 'string' }] } });
     return;
   }
-  if (typeof node.value !== 'string') return;
-  const name = node.value;
+  const name = ctx.value.model_name;
+  if (typeof name !== 'string') return;
+  const node = ctx.lazyNode(['model_name'], name);
   const reserved = ctx.schemas.reservedNames();
   if (Object.prototype.hasOwnProperty.call(reserved, name)) {
     ctx.report('reserved-model-name', node, ['model_name'],

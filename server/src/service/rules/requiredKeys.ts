@@ -1,5 +1,4 @@
 // Required keys per backend and version, with the moment clemcore fails without them (from x-clem-required).
-import { propertyNode, type Node } from '../jsonText';
 import { appliesTo, keyEntries, type KeySchema, type RequiredRule } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { DiagnosticCode } from '../codes';
@@ -9,12 +8,14 @@ import { entryAnchor } from './backend';
 export function checkRequiredKeys(ctx: EntryContext): void {
   if (!ctx.backend) return; // without a known backend the other rules say what is wrong
   const meta = ctx.backendSchema!['x-clem-backend'];
-  checkLevel(ctx, ctx.schemas.topKeys(ctx.backend), ctx.value, ctx.entry, [], meta.metadata !== false);
-  const configNode = ctx.configNode;
-  if (configNode) checkLevel(ctx, ctx.schemas.configKeys(ctx.backend), ctx.config, configNode, ['model_config'], true);
+  checkLevel(ctx, ctx.schemas.topKeys(ctx.backend), ctx.value, [], meta.metadata !== false);
+  const config = ctx.value.model_config;
+  if (config && typeof config === 'object' && !Array.isArray(config)) {
+    checkLevel(ctx, ctx.schemas.configKeys(ctx.backend), config as Record<string, unknown>, ['model_config'], true);
+  }
 }
 
-function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, node: Node, path: string[], withDocKeys: boolean): void {
+function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
   const missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] = [];
   const missingDocs: string[] = [];
   for (const [key, schema] of keyEntries(keys)) {
@@ -29,7 +30,7 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
     } else missingHard.push({ key, rule, schema });
   }
   // The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself.
-  const anchor = path.length ? node.parent?.children?.[0] ?? node : entryAnchor(ctx);
+  const anchor = () => (path.length ? ctx.keyNode(path) ?? entryAnchor(ctx) : entryAnchor(ctx));
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
   for (const { key, rule, schema } of missingHard) {
     // The other id key in its place is reported by the id-key rule, with the rename to make.
@@ -38,7 +39,7 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
     const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
     const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
     const detail = rule.message ? ` (${rule.message})` : '';
-    ctx.report(code, anchor, path,
+    ctx.report(code, anchor(), path,
       `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
@@ -47,12 +48,11 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
     const child = obj[key];
     if (path.length === 0 && key === 'model_config') continue;
     if (!schema.properties || !child || typeof child !== 'object' || Array.isArray(child)) continue;
-    const childNode = propertyNode(node, key);
     // Nested objects get only the hard requirements; the value checks say what a `license` lacks.
-    if (childNode?.type === 'object') checkLevel(ctx, schema.properties, child as Record<string, unknown>, childNode, [...path, key], false);
+    checkLevel(ctx, schema.properties, child as Record<string, unknown>, [...path, key], false);
   }
   if (missingDocs.length) {
-    ctx.report('missing-doc-key', anchor, path,
+    ctx.report('missing-doc-key', anchor(), path,
       `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
       { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
   }

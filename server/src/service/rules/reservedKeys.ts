@@ -1,12 +1,13 @@
 // Top-level keys that become ModelSpec attributes and shadow its methods, which breaks loading.
-import { properties } from '../jsonText';
 import type { EntryContext } from '../context';
 
 export function checkReservedKeys(ctx: EntryContext): void {
   const reserved = new Set(ctx.schemas.reservedKeys());
-  for (const { key, keyNode } of properties(ctx.entry)) {
+  for (const key of Object.keys(ctx.value)) {
     const dunder = /^__.*__$/.test(key);
     if (!reserved.has(key) && !dunder) continue;
+    const keyNode = ctx.keyNode([key]);
+    if (!keyNode) continue;
     ctx.report('reserved-key', keyNode, [key],
       `\`${key}\` is ${dunder ? 'a Python special name' : `the name of a \`ModelSpec\` method`}: every key becomes an attribute of the spec, so this one shadows it and clemcore breaks when it calls it (e.g. "'str' object is not callable"). Rename the key.`,
       { data: { key } });

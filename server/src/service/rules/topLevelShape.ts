@@ -2,22 +2,47 @@
 import type { Node } from '../jsonText';
 import type { RegistryDiagnostic } from '../types';
 
+/** A top-level value or array element: its JSON kind and where it stands. */
+export interface ShapeItem {
+  kind: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+  offset: number;
+  length: number;
+}
+
+/** The kind of a parsed value, in the same words as the tree's node types. */
+export function kindOf(value: unknown): ShapeItem['kind'] {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as ShapeItem['kind'];
+}
+
+/** From a jsonc-parser tree (a file with syntax errors). */
 export function checkTopLevelShape(root: Node | undefined): RegistryDiagnostic[] {
   if (!root) {
     return [{ code: 'top-level-shape', severity: 'error', offset: 0, length: 0, path: [],
       message: "The file is empty: Python's json cannot read it, so clemcore ignores it. Start with `[` and add entries." }];
   }
-  if (root.type === 'object') return [];
-  if (root.type !== 'array') {
+  const item = (n: Node): ShapeItem => ({ kind: n.type as ShapeItem['kind'], offset: n.offset, length: n.length });
+  return checkShape(item(root), root.type === 'array' ? (root.children ?? []).map(item) : []);
+}
+
+/** The root and, for an array, its elements. */
+export function checkShape(root: ShapeItem, elements: ShapeItem[]): RegistryDiagnostic[] {
+  if (root.kind === 'object') return [];
+  if (root.kind !== 'array') {
     return [{ code: 'top-level-shape', severity: 'error', offset: root.offset, length: root.length, path: [],
-      message: `The top level is ${root.type === 'null' ? 'null' : `a ${root.type}`}; clemcore expects an array of entry objects (or a single entry object).` }];
+      message: `The top level is ${describe(root.kind)}; clemcore expects an array of entry objects (or a single entry object).` }];
   }
   const out: RegistryDiagnostic[] = [];
-  (root.children ?? []).forEach((child, index) => {
-    if (child.type !== 'object') {
+  elements.forEach((child, index) => {
+    if (child.kind !== 'object') {
       out.push({ code: 'top-level-shape', severity: 'error', offset: child.offset, length: child.length, path: [index],
-        message: `Entry ${index} is ${child.type === 'null' ? 'null' : `a ${child.type}`}, not an object; clemcore fails on it while loading the file. Make it an entry object or remove it.` });
+        message: `Entry ${index} is ${describe(child.kind)}, not an object; clemcore fails on it while loading the file. Make it an entry object or remove it.` });
     }
   });
   return out;
+}
+
+function describe(kind: ShapeItem['kind']): string {
+  return kind === 'null' ? 'null' : kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`;
 }

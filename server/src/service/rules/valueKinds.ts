@@ -1,5 +1,6 @@
 // Dispatches string and list values to the check of their kind (x-clem-kind in schemas/): regex, literal, jinja, ...
-import { properties, type Node } from '../jsonText';
+import type { Node } from '../jsonText';
+import { walkKnownValues } from '../schemaWalk';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';
@@ -29,21 +30,16 @@ const CHECKS: Record<string, ValueCheck> = {
 };
 
 export function checkValueKinds(ctx: EntryContext): void {
-  walk(ctx, ctx.entry, ctx.schemas.topKeys(ctx.backend), []);
-}
-
-function walk(ctx: EntryContext, node: Node, keys: Record<string, KeySchema>, path: JsonPath): void {
-  for (const { key, valueNode } of properties(node)) {
-    const schema = keys[key];
-    if (!schema || !valueNode) continue;
-    const here = [...path, key];
+  walkKnownValues(ctx, (_key, value, schema, path) => {
     const kind = schema['x-clem-kind'];
     const check = kind ? CHECKS[kind] : undefined;
-    if (check) check(ctx, valueNode, here, schema);
-    else if (schema.items?.['x-clem-kind'] && valueNode.type === 'array') {
-      const itemCheck = CHECKS[schema.items['x-clem-kind']];
-      valueNode.children?.forEach((item, i) => itemCheck?.(ctx, item, [...here, i], schema.items!));
+    if (check) {
+      check(ctx, ctx.lazyNode(path, value), path, schema);
+      return false;
     }
-    if (schema.properties && valueNode.type === 'object' && !kind) walk(ctx, valueNode, schema.properties, here);
-  }
+    const itemKind = schema.items?.['x-clem-kind'];
+    const itemCheck = itemKind ? CHECKS[itemKind] : undefined;
+    if (itemCheck && Array.isArray(value)) value.forEach((item, i) => itemCheck(ctx, ctx.lazyNode([...path, i], item), [...path, i], schema.items!));
+    return true;
+  });
 }

@@ -1,0 +1,78 @@
+// Finds the spans of the top-level array's elements in text that is known to be valid JSON, without building a
+// tree: a single pass that skips strings by searching for their closing quote.
+
+export interface ElementSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * The element spans of a valid JSON text whose root is an array, or the root's span when it is anything else
+ * (`isArray` false). Only for text that JSON.parse accepted.
+ */
+export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSpan[] } {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 91 /* [ */) return { isArray: false, spans: [{ start: i, end: skipValue(text, i) }] };
+  const spans: ElementSpan[] = [];
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 93 /* ] */) return { isArray: true, spans };
+  for (;;) {
+    const end = skipValue(text, i);
+    spans.push({ start: i, end });
+    i = skipSpace(text, end);
+    if (text.charCodeAt(i) !== 44 /* , */) break;
+    i = skipSpace(text, i + 1);
+  }
+  return { isArray: true, spans };
+}
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+    else return i;
+  }
+}
+
+/** The end of the string whose opening quote is at `i`. */
+function skipString(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return text.length;
+    // The quote is escaped when an odd number of backslashes precede it.
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+/** The end of the value that starts at `i`. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 34) return skipString(text, i);
+  if (c !== 123 && c !== 91) {
+    let j = i;
+    for (;;) {
+      const d = text.charCodeAt(j);
+      if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) return j;
+      j++;
+    }
+  }
+  let depth = 0;
+  let j = i;
+  for (;;) {
+    const d = text.charCodeAt(j);
+    if (d === 34) {
+      j = skipString(text, j);
+      continue;
+    }
+    if (d === 123 || d === 91) depth++;
+    else if (d === 125 || d === 93) {
+      depth--;
+      if (depth === 0) return j + 1;
+    } else if (Number.isNaN(d)) return j;
+    j++;
+  }
+}
