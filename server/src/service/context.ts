@@ -1,6 +1,7 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
 import { nodeAtPath, nodeValue, parseJson, type Node } from './jsonText';
+import { locate, type Located } from './topLevelScan';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import type { BackendSchema, SchemaSet } from './schemaSet';
 import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span } from './types';
@@ -35,6 +36,8 @@ export class EntryContext {
   /** Offsets are relative to the entry's own text. */
   readonly base = 0;
   private tree?: Node;
+  /** Whether the entry's text is valid JSON, so positions can be found by scanning instead of a tree. */
+  private readonly valid: boolean;
 
   constructor(
     /** The entry's own text, from its `{` to its `}`. */
@@ -48,7 +51,16 @@ export class EntryContext {
     tree?: Node,
   ) {
     this.tree = tree;
-    const v = value !== undefined ? value : plainValue(text, () => this.entry);
+    let v = value;
+    this.valid = value !== undefined;
+    if (v === undefined) {
+      try {
+        v = JSON.parse(text);
+        this.valid = true;
+      } catch {
+        v = nodeValue(this.entry); // text JSON.parse rejects (NaN, ...) is read from the tree
+      }
+    }
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     const backend = this.value.backend;
     this.backendSchema = typeof backend === 'string' ? schemas.backends.get(backend) : undefined;
@@ -66,10 +78,18 @@ export class EntryContext {
     return nodeAtPath(this.entry, path);
   }
 
-  /** The key node of the property at a path (`["model_config", "eos_to_cul"]`). */
-  keyNode(path: JsonPath): Node | undefined {
-    const value = this.node(path);
-    return value?.parent?.type === 'property' ? value.parent.children?.[0] : undefined;
+  /** Where the value at a path is, and its key: by scanning valid text, or from the tree. */
+  locate(path: JsonPath): Located | undefined {
+    if (this.valid) return locate(this.text, path);
+    const node = this.node(path);
+    if (!node) return undefined;
+    const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    return { value: { offset: node.offset, length: node.length }, key: keyNode && { offset: keyNode.offset, length: keyNode.length } };
+  }
+
+  /** The key of the property at a path (`["model_config", "eos_to_cul"]`). */
+  keyNode(path: JsonPath): Span | undefined {
+    return this.locate(path)?.key;
   }
 
   /**
@@ -138,17 +158,25 @@ class LazyNode {
     this.value = this.type === 'object' || this.type === 'array' ? undefined : value;
   }
 
+  private span?: Span | null;
+
   private real(): Node | undefined {
     if (this.resolved === undefined) this.resolved = this.ctx.node(this.path) ?? null;
     return this.resolved ?? undefined;
   }
 
+  /** Offsets come from a scan of the text; only structure (children, parent) needs the tree. */
+  private where(): Span | undefined {
+    if (this.span === undefined) this.span = this.ctx.locate(this.path)?.value ?? null;
+    return this.span ?? undefined;
+  }
+
   get offset(): number {
-    return this.real()?.offset ?? 0;
+    return this.where()?.offset ?? 0;
   }
 
   get length(): number {
-    return this.real()?.length ?? 0;
+    return this.where()?.length ?? 0;
   }
 
   get children(): Node[] | undefined {
@@ -161,15 +189,6 @@ class LazyNode {
 
   get colonOffset(): number | undefined {
     return this.real()?.colonOffset;
-  }
-}
-
-/** The entry's value: JSON.parse is native and fast; text it rejects (NaN, ...) is read from the tree. */
-function plainValue(text: string, tree: () => Node): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return nodeValue(tree());
   }
 }
 

@@ -1,4 +1,4 @@
-// A registry file under check: parses once per version, validates per entry with a cache keyed by the entry's text,
+// A registry file under check: parses once per version, validates per entry (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
 import { scanTopLevel } from './topLevelScan';
@@ -6,7 +6,7 @@ import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
 import { checkShape, checkTopLevelShape, kindOf } from './rules/topLevelShape';
-import { checkAcrossEntries, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
+import { AcrossEntriesIndex, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
 import type { RegistryDiagnostic, ServiceSettings, Span } from './types';
 
@@ -17,7 +17,7 @@ interface EntryResult {
 
 interface EntrySlot {
   start: number;
-  /** The entry's own text: the cache key, and the base for incremental edits. */
+  /** The entry's own text: the base for incremental edits, and what tells an unchanged entry on a full re-parse. */
   text: string;
   /** Array index of the entry, or undefined for a single-object file. */
   index: number | undefined;
@@ -44,7 +44,8 @@ export class RegistryDocument {
   private unapplied: TextEdit[] = [];
   private slots: EntrySlot[] = [];
   private fileDiagnostics: RegistryDiagnostic[] = [];
-  private cache = new Map<string, EntryResult>();
+  /** The cross-entry rules' index of names and dates, built on first use and updated entry by entry. */
+  private across?: AcrossEntriesIndex;
   private readonly schemas: SchemaSet;
   readonly version: string;
   /** How the last update was done, for tests and benchmarks. */
@@ -75,19 +76,18 @@ export class RegistryDocument {
     return this.text;
   }
 
-  /** Replaces the whole text and re-checks; unchanged entries come from the cache. */
+  /** Replaces the whole text and re-checks; entries whose text did not change keep their results. */
   setText(text: string): void {
     this.text = text;
     this.unapplied = [];
     this.lastUpdate = 'full';
-    const previous = this.cache;
-    this.cache = new Map();
+    this.across = undefined;
+    // Looking entries up by text costs a hash of the whole file, so it is done only when there are results to reuse.
+    const previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
     const slots: EntrySlot[] = [];
     const add = (start: number, end: number, index: number | undefined, value: unknown) => {
       const key = text.slice(start, end);
-      let result = previous.get(key) ?? this.cache.get(key);
-      if (!result) result = this.checkEntry(key, value);
-      this.cache.set(key, result);
+      const result = previous?.get(key) ?? this.checkEntry(key, value);
       slots.push({ start, text: key, index, result, summary: { ...result.summary, start, index } });
     };
     const value = parseValid(text);
@@ -142,13 +142,11 @@ export class RegistryDocument {
     // Still one valid object from the same `{` to the same `}`: the rest of the file is untouched and still valid.
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-    // The old text's result is dropped with it: the cache holds the current entries only.
-    if (!this.slots.some((s, j) => j !== i && s.text === slot.text)) this.cache.delete(slot.text);
-    const result = this.cache.get(entryText) ?? this.checkEntry(entryText, value);
-    this.cache.set(entryText, result);
+    const result = this.checkEntry(entryText, value);
     this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: { ...result.summary, start: slot.start, index: slot.index } };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
+    this.across?.replace(i, this.slots[i].summary);
     return true;
   }
 
@@ -207,14 +205,12 @@ export class RegistryDocument {
    */
   diagnostics(): RegistryDiagnostic[] {
     const out: RegistryDiagnostic[] = [...this.fileDiagnostics];
-    const summaries: EntrySummary[] = new Array(this.slots.length);
-    for (let i = 0; i < this.slots.length; i++) {
-      const slot = this.slots[i];
+    for (const slot of this.slots) {
       slot.abs ??= slot.result.diagnostics.map((d) => absolute(d, slot.start, slot.index));
       for (const d of slot.abs) out.push(d);
-      summaries[i] = slot.summary;
     }
-    for (const d of checkAcrossEntries(summaries, this.schemas)) out.push(d);
+    this.across ??= new AcrossEntriesIndex(this.slots.map((s) => s.summary));
+    for (const d of this.across.diagnostics()) out.push(d);
     return applySeverityOverrides(out, this.settings);
   }
 
@@ -267,7 +263,7 @@ class LazyValueSpan {
   }
 }
 
-/** Moves an entry that follows an edit: its start, its summary and its placed diagnostics (copies, not the cache's). */
+/** Moves an entry that follows an edit: its start, its summary and its placed diagnostics (copies, not the result's). */
 function shiftSlot(slot: EntrySlot, delta: number): void {
   slot.start += delta;
   slot.summary.start += delta;

@@ -16,7 +16,7 @@ function walk(obj: Record<string, unknown>, keys: Record<string, KeySchema>, pat
     const schema = keys[key];
     if (!schema) continue;
     const value = obj[key];
-    const here = [...path, key];
+    const here = path.length ? [...path, key] : [key];
     if (visit(key, value, schema, here) === false) continue;
     if (schema.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       walk(value as Record<string, unknown>, schema.properties, here, visit);

@@ -26,7 +26,7 @@ export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSp
   return { isArray: true, spans };
 }
 
-function skipSpace(text: string, i: number): number {
+export function skipSpace(text: string, i: number): number {
   for (;;) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
@@ -35,7 +35,7 @@ function skipSpace(text: string, i: number): number {
 }
 
 /** The end of the string whose opening quote is at `i`. */
-function skipString(text: string, i: number): number {
+export function skipString(text: string, i: number): number {
   let j = i + 1;
   for (;;) {
     const q = text.indexOf('"', j);
@@ -49,7 +49,7 @@ function skipString(text: string, i: number): number {
 }
 
 /** The end of the value that starts at `i`. */
-function skipValue(text: string, i: number): number {
+export function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c === 34) return skipString(text, i);
   if (c !== 123 && c !== 91) {
@@ -75,4 +75,53 @@ function skipValue(text: string, i: number): number {
     } else if (Number.isNaN(d)) return j;
     j++;
   }
+}
+
+export interface Located {
+  /** The value at the path. */
+  value: { offset: number; length: number };
+  /** The key of the property whose value it is (absent for array items and the root). */
+  key?: { offset: number; length: number };
+}
+
+/**
+ * Finds the value at a path in valid JSON text by skipping over everything else, without building a tree. When a
+ * key repeats, the last one is found, as Python keeps the last.
+ */
+export function locate(text: string, path: (string | number)[]): Located | undefined {
+  let start = skipSpace(text, 0);
+  let key: Located['key'];
+  for (const seg of path) {
+    const open = text.charCodeAt(start);
+    let i = skipSpace(text, start + 1);
+    let found: { key?: Located['key']; start: number } | undefined;
+    if (typeof seg === 'string') {
+      if (open !== 123) return undefined;
+      while (text.charCodeAt(i) === 34) {
+        const keyEnd = skipString(text, i);
+        const raw = text.slice(i + 1, keyEnd - 1);
+        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
+        if (name === seg) found = { key: { offset: i, length: keyEnd - i }, start: valueStart };
+        i = skipSpace(text, skipValue(text, valueStart));
+        if (text.charCodeAt(i) !== 44) break;
+        i = skipSpace(text, i + 1);
+      }
+    } else {
+      if (open !== 91) return undefined;
+      for (let n = 0; text.charCodeAt(i) !== 93 && i < text.length; n++) {
+        if (n === seg) {
+          found = { start: i };
+          break;
+        }
+        i = skipSpace(text, skipValue(text, i));
+        if (text.charCodeAt(i) !== 44) break;
+        i = skipSpace(text, i + 1);
+      }
+    }
+    if (!found) return undefined;
+    start = found.start;
+    key = found.key;
+  }
+  return { value: { offset: start, length: skipValue(text, start) - start }, key };
 }

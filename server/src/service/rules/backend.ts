@@ -41,7 +41,5 @@ export function checkBackend(ctx: EntryContext): void {
  * (never the whole entry).
  */
 export function entryAnchor(ctx: EntryContext): { offset: number; length: number } {
-  const pair = ctx.entry.children?.find((p) => p.children?.[0]?.value === 'model_name');
-  const key = pair?.children?.[0];
-  return key ? { offset: key.offset, length: key.length } : { offset: ctx.entry.offset, length: 1 };
+  return ctx.keyNode(['model_name']) ?? { offset: 0, length: 1 };
 }

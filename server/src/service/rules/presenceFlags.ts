@@ -6,10 +6,10 @@ export function checkPresenceFlags(ctx: EntryContext): void {
   if (!ctx.backend) return;
   walkKnownValues(ctx, (key, value, schema, path) => {
     if (!schema['x-clem-presence'] || !(value === false || value === null || value === 0)) return;
-    const node = ctx.node(path);
-    const pair = node?.parent;
-    if (!node || !pair) return;
-    ctx.report('presence-flag-false', node, path,
+    const where = ctx.locate(path);
+    if (!where?.key) return;
+    const pair = { offset: where.key.offset, length: where.value.offset + where.value.length - where.key.offset };
+    ctx.report('presence-flag-false', where.value, path,
       `clemcore only checks whether \`${key}\` is present, so \`${value}\` still switches it on. Remove the key to switch it off.`,
       { data: { key, remove: { offset: pair.offset, length: pair.length } } });
   });

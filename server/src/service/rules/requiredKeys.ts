@@ -18,7 +18,7 @@ export function checkRequiredKeys(ctx: EntryContext): void {
 function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
   const missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] = [];
   const missingDocs: string[] = [];
-  for (const [key, schema] of keyEntries(keys)) {
+  for (const [key, schema] of requirable(keys, ctx.version)) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
     // A key written at the other level is reported as misplaced, with the move that fixes both.
@@ -56,6 +56,20 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
       { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
   }
+}
+
+const requirableLists = new WeakMap<Record<string, KeySchema>, Map<string, [string, KeySchema][]>>();
+
+/** The keys of a level that some x-clem-required rule names for this version: the only ones worth a look. */
+function requirable(keys: Record<string, KeySchema>, version: string): [string, KeySchema][] {
+  let perVersion = requirableLists.get(keys);
+  if (!perVersion) requirableLists.set(keys, (perVersion = new Map()));
+  let list = perVersion.get(version);
+  if (!list) {
+    list = keyEntries(keys).filter(([, s]) => (s['x-clem-required'] ?? []).some((r) => appliesTo(r.versions, version)));
+    perVersion.set(version, list);
+  }
+  return list;
 }
 
 function applicableRule(schema: KeySchema, obj: Record<string, unknown>, version: string): RequiredRule | undefined {

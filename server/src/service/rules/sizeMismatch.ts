@@ -14,6 +14,7 @@ function sizes(text: string): string[] {
 export function checkSizeMismatch(ctx: EntryContext): void {
   const name = ctx.value.model_name;
   if (typeof name !== 'string') return;
+  if (!/\d[bBmM]/.test(name)) return;
   const inName = sizes(name);
   if (inName.length !== 1) return;
   const size = inName[0];

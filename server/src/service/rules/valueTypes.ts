@@ -1,6 +1,6 @@
 // JSON types and enumerations of values, checked with ajv against the backend's schema.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { nodeAtPath } from '../jsonText';
+import { kindOf } from './topLevelShape';
 import type { EntryContext } from '../context';
 import type { SchemaSet } from '../schemaSet';
 
@@ -29,12 +29,12 @@ export function checkValueTypes(ctx: EntryContext): void {
     const id = path.join('\u0000');
     if (seen.has(id)) continue; // one finding per value (e.g. type and enum)
     seen.add(id);
-    const node = nodeAtPath(ctx.entry, path);
+    const node = ctx.locate(path)?.value;
     if (!node) continue;
     const name = path.length ? path.join('.') : 'the entry';
     if (err.keyword === 'type') {
       const expected = [err.params.type].flat().join(' or ');
-      ctx.report('type-mismatch', node, path, `\`${name}\` must be ${article(expected)}, not ${describeNode(node.type)}.`, { data: { expected } });
+      ctx.report('type-mismatch', node, path, `\`${name}\` must be ${article(expected)}, not ${describeNode(kindOf(ctx.valueAt(path)))}.`, { data: { expected } });
     } else {
       ctx.report('invalid-value', node, path, `\`${name}\` ${message(err)}.`, { data: { allowed: err.params.allowedValues } });
     }
