@@ -47,10 +47,9 @@ export class EntryContext {
     readonly version: string,
     readonly schemas: SchemaSet,
     readonly documentPath: string | undefined,
-    /** The entry's syntax tree when the caller has one with offsets relative to `text`. */
-    tree?: Node,
+    /** Colons outside strings in `text` (its number of properties), when the caller counted them already. */
+    readonly colonCount?: number,
   ) {
-    this.tree = tree;
     let v = value;
     this.valid = value !== undefined;
     if (v === undefined) {

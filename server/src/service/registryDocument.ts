@@ -5,7 +5,7 @@ import { scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
-import { checkShape, checkTopLevelShape, kindOf } from './rules/topLevelShape';
+import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
 import { AcrossEntriesIndex, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
 import type { RegistryDiagnostic, ServiceSettings, Span } from './types';
@@ -83,25 +83,34 @@ export class RegistryDocument {
     this.lastUpdate = 'full';
     this.across = undefined;
     // Looking entries up by text costs a hash of the whole file, so it is done only when there are results to reuse.
-    const previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
+    let previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
     const slots: EntrySlot[] = [];
-    const add = (start: number, end: number, index: number | undefined, value: unknown) => {
+    const add = (start: number, end: number, index: number | undefined, value: unknown, colons?: number) => {
       const key = text.slice(start, end);
-      const result = previous?.get(key) ?? this.checkEntry(key, value);
+      const result = previous?.get(key) ?? this.checkEntry(key, value, colons);
       slots.push({ start, text: key, index, result, summary: { ...result.summary, start, index } });
     };
-    const value = parseValid(text);
-    if (value !== INVALID) {
-      // The common case, a valid file: JSON.parse gives every entry's value, a scan gives their spans.
-      const { isArray, spans } = scanTopLevel(text);
-      const items = isArray ? (value as unknown[]) : [value];
-      const shape = (v: unknown, span: { start: number; end: number }) => ({ kind: kindOf(v), offset: span.start, length: span.end - span.start });
-      this.fileDiagnostics = checkShape(shape(value, isArray ? { start: 0, end: text.length } : spans[0]), isArray ? items.map((v, i) => shape(v, spans[i])) : []);
-      spans.forEach((span, i) => {
-        const item = items[i];
-        if (item !== null && typeof item === 'object' && !Array.isArray(item)) add(span.start, span.end, isArray ? i : undefined, item);
-      });
-    } else {
+    // The common case, a valid file: a scan finds the elements, and JSON.parse reads each one right before its
+    // check, so that values die young instead of piling up for the whole check.
+    const scan = scanTopLevel(text);
+    let valid = scan !== undefined;
+    if (scan) {
+      const shapes: ShapeItem[] = [];
+      for (let i = 0; i < scan.spans.length && valid; i++) {
+        const span = scan.spans[i];
+        const item = parseValid(text.slice(span.start, span.end));
+        if (item === INVALID) valid = false;
+        else {
+          shapes.push({ kind: kindOf(item), offset: span.start, length: span.end - span.start });
+          if (shapes[i].kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons);
+        }
+      }
+      if (valid) this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : checkShape(shapes[0], []);
+    }
+    if (!valid) {
+      // Entries checked before the scan hit the broken one keep their results.
+      if (slots.length) previous = new Map([...(previous ?? []), ...slots.map((s): [string, EntryResult] => [s.text, s.result])]);
+      slots.length = 0;
       const parsed = parseJsonGuarded(text);
       const { root, errors } = parsed;
       this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root)];
@@ -165,10 +174,10 @@ export class RegistryDocument {
   }
 
   /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
-  private checkEntry(text: string, value: unknown): EntryResult {
+  private checkEntry(text: string, value: unknown, colons?: number): EntryResult {
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return tooDeepEntry(text);

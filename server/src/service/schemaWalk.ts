@@ -1,25 +1,54 @@
-// Walks the values of an entry that its backend's schema knows, descending into object schemas (model_config,
-// multimodality, license, ...). The shared traversal of the rules that look at every known key.
-import type { KeySchema } from './schemaSet';
+// The keys of a backend's schema tree (the entry, model_config, and nested objects such as multimodality) that a
+// rule cares about, listed once per backend, and a walk over those of them an entry has. Rules that look at
+// annotated keys (presence flags, runtime notes, value kinds) visit a few paths instead of every key of every entry.
+import type { KeySchema, SchemaSet } from './schemaSet';
 import type { EntryContext } from './context';
 import type { JsonPath } from './types';
 
-/** Return `false` from the visitor to skip the value's children. */
-export type KnownValueVisitor = (key: string, value: unknown, schema: KeySchema, path: JsonPath) => boolean | void;
-
-export function walkKnownValues(ctx: EntryContext, visit: KnownValueVisitor): void {
-  walk(ctx.value, ctx.schemas.topKeys(ctx.backend), [], visit);
+export interface SchemaKey {
+  key: string;
+  /** Path of the key relative to the entry. */
+  path: JsonPath;
+  schema: KeySchema;
 }
 
-function walk(obj: Record<string, unknown>, keys: Record<string, KeySchema>, path: JsonPath, visit: KnownValueVisitor): void {
-  for (const key of Object.keys(obj)) {
-    const schema = keys[key];
-    if (!schema) continue;
-    const value = obj[key];
-    const here = path.length ? [...path, key] : [key];
-    if (visit(key, value, schema, here) === false) continue;
-    if (schema.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      walk(value as Record<string, unknown>, schema.properties, here, visit);
-    }
+export interface KeySelection {
+  /** A stable name for the selection, the cache key. */
+  name: string;
+  /** Whether a key is listed. */
+  wanted: (schema: KeySchema) => boolean;
+  /** Whether the keys inside a listed object are listed too (default: yes). */
+  descendIntoWanted?: boolean;
+}
+
+const lists = new WeakMap<SchemaSet, Map<string, SchemaKey[]>>();
+
+export function schemaKeys(schemas: SchemaSet, backend: string | undefined, selection: KeySelection): SchemaKey[] {
+  let perSet = lists.get(schemas);
+  if (!perSet) lists.set(schemas, (perSet = new Map()));
+  const cacheKey = `${selection.name}\u0000${backend ?? ''}`;
+  let list = perSet.get(cacheKey);
+  if (!list) {
+    list = [];
+    collect(schemas.topKeys(backend), [], selection, list);
+    perSet.set(cacheKey, list);
+  }
+  return list;
+}
+
+function collect(keys: Record<string, KeySchema>, parent: JsonPath, selection: KeySelection, out: SchemaKey[]): void {
+  for (const [key, schema] of Object.entries(keys)) {
+    const path = [...parent, key];
+    const wanted = selection.wanted(schema);
+    if (wanted) out.push({ key, path, schema });
+    if (schema.properties && (!wanted || selection.descendIntoWanted !== false)) collect(schema.properties, path, selection, out);
+  }
+}
+
+/** Calls `visit` for each selected key that the entry has (with a value of any type). */
+export function forEachPresentKey(ctx: EntryContext, selection: KeySelection, visit: (key: string, value: unknown, schema: KeySchema, path: JsonPath) => void): void {
+  for (const { key, path, schema } of schemaKeys(ctx.schemas, ctx.backend, selection)) {
+    const value = ctx.valueAt(path);
+    if (value !== undefined) visit(key, value, schema, path);
   }
 }

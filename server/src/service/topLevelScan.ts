@@ -4,26 +4,37 @@
 export interface ElementSpan {
   start: number;
   end: number;
+  /** Colons outside strings: the number of properties in the element, counted during the same pass. */
+  colons: number;
 }
 
 /**
- * The element spans of a valid JSON text whose root is an array, or the root's span when it is anything else
- * (`isArray` false). Only for text that JSON.parse accepted.
+ * The element spans of a JSON text whose root is an array, or the root's span when it is anything else (`isArray`
+ * false). The top-level punctuation is checked (only JSON whitespace, commas between elements, nothing after the
+ * root); the elements themselves are not: the caller parses each, and falls back to a full parser when anything
+ * fails, which is also when the answer is undefined.
  */
-export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSpan[] } {
+export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSpan[] } | undefined {
   let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 91 /* [ */) return { isArray: false, spans: [{ start: i, end: skipValue(text, i) }] };
+  if (i >= text.length) return undefined;
+  if (text.charCodeAt(i) !== 91 /* [ */) {
+    const end = skipValue(text, i);
+    return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [{ start: i, end, colons: lastColons }] } : undefined;
+  }
   const spans: ElementSpan[] = [];
   i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === 93 /* ] */) return { isArray: true, spans };
-  for (;;) {
-    const end = skipValue(text, i);
-    spans.push({ start: i, end });
-    i = skipSpace(text, end);
-    if (text.charCodeAt(i) !== 44 /* , */) break;
-    i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) !== 93 /* ] */) {
+    for (;;) {
+      const end = skipValue(text, i);
+      if (end === i) return undefined;
+      spans.push({ start: i, end, colons: lastColons });
+      i = skipSpace(text, end);
+      if (text.charCodeAt(i) !== 44 /* , */) break;
+      i = skipSpace(text, i + 1);
+    }
   }
-  return { isArray: true, spans };
+  if (text.charCodeAt(i) !== 93) return undefined;
+  return skipSpace(text, i + 1) === text.length ? { isArray: true, spans } : undefined;
 }
 
 export function skipSpace(text: string, i: number): number {
@@ -48,8 +59,12 @@ export function skipString(text: string, i: number): number {
   }
 }
 
+/** Colons outside strings seen by the last skipValue of an object or array. */
+let lastColons = 0;
+
 /** The end of the value that starts at `i`. */
 export function skipValue(text: string, i: number): number {
+  lastColons = 0;
   const c = text.charCodeAt(i);
   if (c === 34) return skipString(text, i);
   if (c !== 123 && c !== 91) {
@@ -68,7 +83,8 @@ export function skipValue(text: string, i: number): number {
       j = skipString(text, j);
       continue;
     }
-    if (d === 123 || d === 91) depth++;
+    if (d === 58) lastColons++;
+    else if (d === 123 || d === 91) depth++;
     else if (d === 125 || d === 93) {
       depth--;
       if (depth === 0) return j + 1;

@@ -9,7 +9,7 @@ const MAX_DEPTH = 64;
 export function checkDuplicateKeys(ctx: EntryContext): void {
   // Without duplicates, the text has exactly as many properties (colons outside strings) as the parsed value has
   // keys: counting both is cheap, and only an entry with duplicates needs its tree.
-  if (countColons(ctx.text) === countKeys(ctx.value)) return;
+  if ((ctx.colonCount ?? countColons(ctx.text)) === countKeys(ctx.value)) return;
   walk(ctx, ctx.entry, []);
 }
 

@@ -1,11 +1,13 @@
 // Presence-only flags written as false: clemcore tests `'key' in model_config`, so false still switches them on.
 import type { EntryContext } from '../context';
-import { walkKnownValues } from '../schemaWalk';
+import { forEachPresentKey, type KeySelection } from '../schemaWalk';
+
+const PRESENCE_FLAGS: KeySelection = { name: 'presence', wanted: (s) => s['x-clem-presence'] === true };
 
 export function checkPresenceFlags(ctx: EntryContext): void {
   if (!ctx.backend) return;
-  walkKnownValues(ctx, (key, value, schema, path) => {
-    if (!schema['x-clem-presence'] || !(value === false || value === null || value === 0)) return;
+  forEachPresentKey(ctx, PRESENCE_FLAGS, (key, value, _schema, path) => {
+    if (!(value === false || value === null || value === 0)) return;
     const where = ctx.locate(path);
     if (!where?.key) return;
     const pair = { offset: where.key.offset, length: where.value.offset + where.value.length - where.key.offset };

@@ -1,11 +1,13 @@
 // Keys whose effect in the target clemcore version differs from their promise: ignored, crashing, or version-limited.
 import { appliesTo } from '../schemaSet';
 import type { EntryContext } from '../context';
-import { walkKnownValues } from '../schemaWalk';
+import { forEachPresentKey, type KeySelection } from '../schemaWalk';
+
+const ANNOTATED: KeySelection = { name: 'runtime', wanted: (s) => s['x-clem-versions'] !== undefined || s['x-clem-runtime'] !== undefined };
 
 export function checkRuntimeNotes(ctx: EntryContext): void {
   if (!ctx.backend) return;
-  walkKnownValues(ctx, (key, _value, schema, here) => {
+  forEachPresentKey(ctx, ANNOTATED, (key, _value, schema, here) => {
     const versions = schema['x-clem-versions'];
     const notes = schema['x-clem-runtime'];
     if (!(versions && !versions.includes(ctx.version)) && !notes?.some((n) => appliesTo(n.versions, ctx.version))) return;

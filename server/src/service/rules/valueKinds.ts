@@ -1,6 +1,6 @@
 // Dispatches string and list values to the check of their kind (x-clem-kind in schemas/): regex, literal, jinja, ...
 import type { Node } from '../jsonText';
-import { walkKnownValues } from '../schemaWalk';
+import { forEachPresentKey, type KeySelection } from '../schemaWalk';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';
@@ -29,17 +29,21 @@ const CHECKS: Record<string, ValueCheck> = {
   glob: checkGgufFilename,
 };
 
+/** Keys whose value, or whose list items, have a kind with a check; a kind's check covers the value's insides. */
+const KINDED: KeySelection = {
+  name: 'kinds',
+  wanted: (s) => CHECKS[s['x-clem-kind'] ?? ''] !== undefined || CHECKS[s.items?.['x-clem-kind'] ?? ''] !== undefined,
+  descendIntoWanted: false,
+};
+
 export function checkValueKinds(ctx: EntryContext): void {
-  walkKnownValues(ctx, (_key, value, schema, path) => {
-    const kind = schema['x-clem-kind'];
-    const check = kind ? CHECKS[kind] : undefined;
+  forEachPresentKey(ctx, KINDED, (_key, value, schema, path) => {
+    const check = CHECKS[schema['x-clem-kind'] ?? ''];
     if (check) {
       check(ctx, ctx.lazyNode(path, value), path, schema);
-      return false;
+      return;
     }
-    const itemKind = schema.items?.['x-clem-kind'];
-    const itemCheck = itemKind ? CHECKS[itemKind] : undefined;
+    const itemCheck = CHECKS[schema.items?.['x-clem-kind'] ?? ''];
     if (itemCheck && Array.isArray(value)) value.forEach((item, i) => itemCheck(ctx, ctx.lazyNode([...path, i], item), [...path, i], schema.items!));
-    return true;
   });
 }
