@@ -5,26 +5,13 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { SMALL_REGISTRY as REGISTRY } from '../fixtures/smallRegistry';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'clem-registry.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const REGISTRY = `[
-  {
-    "model_name": "alpha",
-    "backend": "openai",
-    "model_id": "gpt-x",
-    "bogus_key": 1,
-  },
-  {
-    "model_name": "alpha",
-    "backend": "openai",
-    "model_id": "gpt-y"
-  }
-]
-`;
 const VLLM = '[{"model_name": "v", "backend": "vllm", "huggingface_id": "org/v", "model_config": {}}]\n';
 
 function fixture(name: string, content: string | Buffer): string {

@@ -16,13 +16,9 @@ export const REPO = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(REPO, 'dist', 'server.js');
 export const WAIT_MS = 5000;
 
-export interface StatusResult {
-  isRegistry: boolean;
-  version: string;
-  entries: number;
-  errors: number;
-  warnings: number;
-}
+import type { StatusResult } from '../../server/src/lsp/protocol';
+
+export type { StatusResult };
 
 export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -4,23 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { positionAt, rangeOf, withServer } from './lspClient';
+import { SMALL_REGISTRY as REGISTRY } from '../fixtures/smallRegistry';
 
 const URI = 'file:///work/project/model_registry.json';
 
-const REGISTRY = `[
-  {
-    "model_name": "alpha",
-    "backend": "openai",
-    "model_id": "gpt-x",
-    "bogus_key": 1,
-  },
-  {
-    "model_name": "alpha",
-    "backend": "openai",
-    "model_id": "gpt-y"
-  }
-]
-`;
 
 function only(diags: Diagnostic[], code: string): Diagnostic[] {
   return diags.filter((d) => d.code === code);

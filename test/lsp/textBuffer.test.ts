@@ -3,15 +3,12 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextBuffer } from '../../server/src/lsp/textBuffer';
+import { seededRandom } from '../support/random';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
-}
 
 it('follows random incremental edits like TextDocument (LF and CRLF texts)', () => {
   for (const eol of ['\n', '\r\n']) {
-    const random = rng(eol.length * 7919);
+    const random = seededRandom(eol.length * 7919);
     const start = ['[', '  {"model_name": "a",', '   "backend": "openai"}', ']'].join(eol);
     const doc = TextDocument.create('file:///m.json', 'json', 1, start);
     const buf = new TextBuffer('file:///m.json', 1, start);

@@ -3,6 +3,7 @@
 // what a fresh full check of the same text reports. Deterministic: each case comes from (family, index) alone.
 // Each family runs in a worker thread with a watchdog, so a hang (a synchronous loop that node:test's own timeout
 // cannot interrupt) fails with the case that hung instead of blocking the run.
+import { seededRandom } from '../support/random';
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,17 +17,7 @@ const CORPUS_FILES = ['clemcore-2025-12-16-8bd08307.json', 'clemcore-2026-04-15-
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: a small seeded PRNG, good enough for fuzzing and identical on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function seedOf(family: string, index: number): number {
   let h = 2166136261;

@@ -1,5 +1,5 @@
 // Static properties of a parsed pattern: whether it can match the empty string, and its width range.
-import { Node, Pattern } from './ast';
+import { forEachNode, Node, Pattern } from './ast';
 
 /** True when the pattern can match an empty string somewhere (ignoring what anchors/lookarounds demand of the text). */
 export function canMatchEmpty(ast: Pattern | Node): boolean {
@@ -73,25 +73,7 @@ export function widthRange(ast: Pattern | Node): { min: number; max: number } {
 }
 
 function collectGroups(node: Node, out: Map<number, Node>): void {
-  switch (node.type) {
-    case 'group':
-      if (node.index !== undefined) out.set(node.index, node.body);
-      collectGroups(node.body, out);
-      break;
-    case 'sequence':
-      node.items.forEach((x) => collectGroups(x, out));
-      break;
-    case 'alternation':
-      node.branches.forEach((x) => collectGroups(x, out));
-      break;
-    case 'repeat':
-      collectGroups(node.body, out);
-      break;
-    case 'conditional':
-      collectGroups(node.yes, out);
-      if (node.no) collectGroups(node.no, out);
-      break;
-    default:
-      break;
-  }
+  forEachNode(node, (n) => {
+    if (n.type === 'group' && n.index !== undefined) out.set(n.index, n.body);
+  });
 }

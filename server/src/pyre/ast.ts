@@ -156,3 +156,25 @@ export interface Pattern extends Base {
   comments: Base[];
   globalFlagSpans: Base[];
 }
+
+/** Visits `node` and every node below it, parents first. */
+export function forEachNode(node: Node, visit: (node: Node) => void): void {
+  visit(node);
+  switch (node.type) {
+    case 'group':
+    case 'repeat':
+      forEachNode(node.body, visit);
+      break;
+    case 'sequence':
+      for (const item of node.items) forEachNode(item, visit);
+      break;
+    case 'alternation':
+      for (const branch of node.branches) forEachNode(branch, visit);
+      break;
+    case 'conditional':
+      forEachNode(node.yes, visit);
+      if (node.no) forEachNode(node.no, visit);
+      break;
+    default:
+  }
+}

@@ -3,7 +3,7 @@
 // delete single ordinary characters, and patterns that do not match their own text.
 import { decodeStringNode, escapeJsonString, valueSpan, type DecodedString, type Node } from '../jsonText';
 import { parsePattern, py310Judgement } from '../../pyre';
-import type { Node as ReNode, Pattern } from '../../pyre/ast';
+import { forEachNode, type Node as ReNode, type Pattern } from '../../pyre/ast';
 import { fullMatch } from '../../pyre/match';
 import { canMatchEmpty, widthRange } from '../../pyre/analyze';
 import type { EntryContext } from '../context';
@@ -201,24 +201,9 @@ function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: str
 }
 
 function collectBars(node: ReNode, out: number[]): void {
-  switch (node.type) {
-    case 'alternation':
-      out.push(...node.bars);
-      node.branches.forEach((b) => collectBars(b, out));
-      break;
-    case 'sequence':
-      node.items.forEach((i) => collectBars(i, out));
-      break;
-    case 'group':
-    case 'repeat':
-      collectBars(node.body, out);
-      break;
-    case 'conditional':
-      collectBars(node.yes, out);
-      if (node.no) collectBars(node.no, out);
-      break;
-    default:
-  }
+  forEachNode(node, (n) => {
+    if (n.type === 'alternation') out.push(...n.bars);
+  });
 }
 
 function escapeTokenBars(pattern: string, bars: number[]): string {
@@ -254,26 +239,9 @@ function reportOverEscaping(ctx: EntryContext, node: Node, path: JsonPath, key: 
 }
 
 function collectBackslashLiterals(node: ReNode, visit: (start: number) => void): void {
-  switch (node.type) {
-    case 'literal':
-      if (node.cp === 0x5c && node.escape === '\\\\') visit(node.start);
-      break;
-    case 'alternation':
-      node.branches.forEach((b) => collectBackslashLiterals(b, visit));
-      break;
-    case 'sequence':
-      node.items.forEach((i) => collectBackslashLiterals(i, visit));
-      break;
-    case 'group':
-    case 'repeat':
-      collectBackslashLiterals(node.body, visit);
-      break;
-    case 'conditional':
-      collectBackslashLiterals(node.yes, visit);
-      if (node.no) collectBackslashLiterals(node.no, visit);
-      break;
-    default:
-  }
+  forEachNode(node, (n) => {
+    if (n.type === 'literal' && n.cp === 0x5c && n.escape === '\\\\') visit(n.start);
+  });
 }
 
 function fixHint(pattern: string, message: string): string {
