@@ -431,17 +431,9 @@ export function sub(ast: Pattern, text: string, replacement = '', opts: MatchOpt
   const m = new Matcher(ast, text, opts.maxSteps ?? 1_000_000);
   return run(() => {
     let out = '';
-    let last = 0;
-    let start = 0;
-    m.mustAdvance = false;
-    while (start <= m.n) {
-      const r = m.searchFrom(start);
-      if (!r) break;
-      out += text.slice(m.offs[last], m.offs[r[0]]) + replacement;
-      last = r[1];
-      m.mustAdvance = r[1] === r[0];
-      start = r[1];
-    }
+    const last = eachMatch(m, (r, from) => {
+      out += text.slice(m.offs[from], m.offs[r[0]]) + replacement;
+    });
     return out + text.slice(m.offs[last]);
   });
 }
@@ -451,18 +443,30 @@ export function split(ast: Pattern, text: string, opts: MatchOptions = {}): (str
   const m = new Matcher(ast, text, opts.maxSteps ?? 1_000_000);
   return run(() => {
     const out: (string | null)[] = [];
-    let last = 0;
-    let start = 0;
-    m.mustAdvance = false;
-    while (start <= m.n) {
-      const r = m.searchFrom(start);
-      if (!r) break;
-      out.push(text.slice(m.offs[last], m.offs[r[0]]));
+    const last = eachMatch(m, (r, from) => {
+      out.push(text.slice(m.offs[from], m.offs[r[0]]));
       for (const g of m.groupsUtf16().slice(1)) out.push(g ? text.slice(g[0], g[1]) : null);
-      m.mustAdvance = r[1] === r[0];
-      last = start = r[1];
-    }
+    });
     out.push(text.slice(m.offs[last]));
     return out;
   });
+}
+
+/**
+ * The scan re.sub and re.split share: every non-overlapping match left to right, with Python 3.7+'s rule for empty
+ * matches (one may follow a non-empty match directly). `visit` gets the match and where the text before it starts;
+ * the result is where the text after the last match starts.
+ */
+function eachMatch(m: Matcher, visit: (r: [number, number], from: number) => void): number {
+  let last = 0;
+  let start = 0;
+  m.mustAdvance = false;
+  while (start <= m.n) {
+    const r = m.searchFrom(start);
+    if (!r) break;
+    visit(r, last);
+    m.mustAdvance = r[1] === r[0];
+    last = start = r[1];
+  }
+  return last;
 }

@@ -17,16 +17,21 @@ function decode(table: string): Uint32Array {
   return out;
 }
 
-function inRanges(r: Uint32Array, cp: number): boolean {
+/** Index of the [lo, hi] pair of a sorted range table that holds `cp`, or -1. */
+function rangeIndex(r: Uint32Array, cp: number): number {
   let lo = 0;
   let hi = (r.length >> 1) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (cp < r[2 * mid]) hi = mid - 1;
     else if (cp > r[2 * mid + 1]) lo = mid + 1;
-    else return true;
+    else return mid;
   }
-  return false;
+  return -1;
+}
+
+function inRanges(r: Uint32Array, cp: number): boolean {
+  return rangeIndex(r, cp) >= 0;
 }
 
 // Tables are decoded on first use so that loading the module stays cheap.
@@ -126,15 +131,8 @@ export function pyRepr(s: string): string {
 function digitValue(cp: number): number {
   if (cp >= 48 && cp <= 57) return cp - 48;
   const r = table('DECIMAL');
-  let lo = 0;
-  let hi = (r.length >> 1) - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (cp < r[2 * mid]) hi = mid - 1;
-    else if (cp > r[2 * mid + 1]) lo = mid + 1;
-    else return (cp - r[2 * mid]) % 10;
-  }
-  return -1;
+  const i = rangeIndex(r, cp);
+  return i >= 0 ? (cp - r[2 * i]) % 10 : -1;
 }
 
 /** Python int(s) for a str in base 10, or null where Python raises ValueError. */
