@@ -38,7 +38,7 @@ function canonicalTag(parts: string[]): string | undefined {
 }
 
 /** What is wrong with one item, or undefined when it is fine. */
-export function judgeLanguage(value: string): Finding | undefined {
+function judgeLanguageUncached(value: string): Finding | undefined {
   const v = value.trim();
   if (v === '') return { message: 'An empty string is not a language code. Remove it or write a code such as `en`.' };
   if (v !== value) {
@@ -98,6 +98,17 @@ export function judgeLanguage(value: string): Finding | undefined {
   return { message: `${JSON.stringify(v)} is not a language code. Use ISO 639-1 codes such as \`en\`, \`de\`, \`zh\`.` };
 }
 
+/** The same few codes repeat in every entry: each distinct value is judged once. */
+const judged = new Map<string, Finding | undefined>();
+
+export function judgeLanguage(value: string): Finding | undefined {
+  if (judged.has(value)) return judged.get(value);
+  const finding = judgeLanguageUncached(value);
+  if (judged.size > 10_000) judged.clear();
+  judged.set(value, finding);
+  return finding;
+}
+
 /** Checks one item; returns its value and whether it was reported. */
 function checkItem(ctx: EntryContext, item: Node, path: JsonPath, key: string): { value: string; reported: boolean } | undefined {
   if (item.type !== 'string') return undefined; // the type rule
@@ -119,21 +130,22 @@ export const checkLanguageCodes: ValueCheck = (ctx, node, path) => {
     return;
   }
   if (node.type !== 'array') return;
-  const seen = new Map<string, Node>();
   const items = ctx.valueAt(path);
   if (!Array.isArray(items)) return;
-  items.forEach((itemValue, i) => {
-    const item = ctx.lazyNode([...path, i], itemValue);
-    const checked = checkItem(ctx, item, [...path, i], key);
-    if (!checked) return;
-    const { value } = checked;
+  const seen = new Map<string, number>();
+  items.forEach((value, i) => {
+    if (typeof value !== 'string') return; // the type rule
+    const finding = judgeLanguage(value);
+    // Nodes and paths are made only for what is reported: most lists are clean.
+    if (finding) checkItem(ctx, ctx.lazyNode([...path, i], value), [...path, i], key);
     const norm = value.trim().toLowerCase().replace(/_/g, '-');
     const first = seen.get(norm);
-    if (first && !checked.reported) {
-      ctx.report('language-code', item, [...path, i], `\`${key}\` lists ${JSON.stringify(value)} twice. Remove this repetition.`, {
-        related: [{ offset: first.offset, length: first.length, message: 'first listed here' }],
+    if (first !== undefined && !finding) {
+      const firstNode = ctx.lazyNode([...path, first], items[first]);
+      ctx.report('language-code', ctx.lazyNode([...path, i], value), [...path, i], `\`${key}\` lists ${JSON.stringify(value)} twice. Remove this repetition.`, {
+        related: [{ offset: firstNode.offset, length: firstNode.length, message: 'first listed here' }],
         data: { duplicate: true, removeItem: true },
       });
-    } else if (!first) seen.set(norm, item);
+    } else if (first === undefined) seen.set(norm, i);
   });
 };
