@@ -155,8 +155,11 @@ export class SchemaSet {
     return schema;
   }
 
-  reservedKeys(): string[] {
-    return this.entry['x-clem-reservedKeys'] ?? [];
+  private reservedKeySet?: ReadonlySet<string>;
+
+  reservedKeys(): ReadonlySet<string> {
+    this.reservedKeySet ??= new Set(this.entry['x-clem-reservedKeys'] ?? []);
+    return this.reservedKeySet;
   }
 
   reservedNames(): Record<string, string> {

@@ -109,6 +109,11 @@ export function judgeLanguage(value: string): Finding | undefined {
   return finding;
 }
 
+/** The form two codes are compared in, to find repetitions (`en`, ` EN`, `pt_BR` and `pt-br` repeat `en`/`pt-br`). */
+function normalize(value: string): string {
+  return /^[a-z]{2,3}$/.test(value) ? value : value.trim().toLowerCase().replace(/_/g, '-');
+}
+
 /** Checks one item; returns its value and whether it was reported. */
 function checkItem(ctx: EntryContext, item: Node, path: JsonPath, key: string): { value: string; reported: boolean } | undefined {
   if (item.type !== 'string') return undefined; // the type rule
@@ -138,7 +143,7 @@ export const checkLanguageCodes: ValueCheck = (ctx, node, path) => {
     const finding = judgeLanguage(value);
     // Nodes and paths are made only for what is reported: most lists are clean.
     if (finding) checkItem(ctx, ctx.lazyNode([...path, i], value), [...path, i], key);
-    const norm = value.trim().toLowerCase().replace(/_/g, '-');
+    const norm = normalize(value);
     const first = seen.get(norm);
     if (first !== undefined && !finding) {
       const firstNode = ctx.lazyNode([...path, first], items[first]);

@@ -16,23 +16,24 @@ export function checkRequiredKeys(ctx: EntryContext): void {
 }
 
 function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
-  const missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] = [];
-  const missingDocs: string[] = [];
+  let missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] | undefined;
+  let missingDocs: string[] | undefined;
+  const config = path.length === 0 ? ctx.config : undefined;
   for (const [key, schema] of requirable(keys, ctx.version)) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
     // A key written at the other level is reported as misplaced, with the move that fixes both.
-    if (path.length === 0 ? key in ctx.config : path.length === 1 && path[0] === 'model_config' && key in ctx.value) continue;
+    if (config ? key in config : path.length === 1 && path[0] === 'model_config' && key in ctx.value) continue;
     const rule = applicableRule(schema, obj, ctx.version);
     if (!rule) continue;
     if (rule.when === 'docs') {
-      if (withDocKeys) missingDocs.push(key);
-    } else missingHard.push({ key, rule, schema });
+      if (withDocKeys) (missingDocs ??= []).push(key);
+    } else (missingHard ??= []).push({ key, rule, schema });
   }
   // The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself.
   const anchor = () => (path.length ? ctx.keyNode(path) ?? entryAnchor(ctx) : entryAnchor(ctx));
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
-  for (const { key, rule, schema } of missingHard) {
+  for (const { key, rule, schema } of missingHard ?? []) {
     // The other id key in its place is reported by the id-key rule, with the rename to make.
     if (key === idKey && (idKey === 'model_id' ? 'huggingface_id' : 'model_id') in obj) continue;
     const code = (rule.code as DiagnosticCode | undefined) ?? 'missing-key';
@@ -44,18 +45,27 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
   // Objects with their own required keys, such as `multimodality`.
-  for (const [key, schema] of keyEntries(keys)) {
+  for (const [key, schema] of nestedObjects(keys)) {
     const child = obj[key];
     if (path.length === 0 && key === 'model_config') continue;
-    if (!schema.properties || !child || typeof child !== 'object' || Array.isArray(child)) continue;
+    if (!child || typeof child !== 'object' || Array.isArray(child)) continue;
     // Nested objects get only the hard requirements; the value checks say what a `license` lacks.
-    checkLevel(ctx, schema.properties, child as Record<string, unknown>, [...path, key], false);
+    checkLevel(ctx, schema.properties!, child as Record<string, unknown>, [...path, key], false);
   }
-  if (missingDocs.length) {
+  if (missingDocs) {
     ctx.report('missing-doc-key', anchor(), path,
       `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
       { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
   }
+}
+
+const nestedLists = new WeakMap<Record<string, KeySchema>, [string, KeySchema][]>();
+
+/** The keys of a level whose values are objects with keys of their own. */
+function nestedObjects(keys: Record<string, KeySchema>): [string, KeySchema][] {
+  let list = nestedLists.get(keys);
+  if (!list) nestedLists.set(keys, (list = keyEntries(keys).filter(([, s]) => s.properties !== undefined)));
+  return list;
 }
 
 const requirableLists = new WeakMap<Record<string, KeySchema>, Map<string, [string, KeySchema][]>>();

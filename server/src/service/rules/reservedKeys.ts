@@ -2,9 +2,9 @@
 import type { EntryContext } from '../context';
 
 export function checkReservedKeys(ctx: EntryContext): void {
-  const reserved = new Set(ctx.schemas.reservedKeys());
+  const reserved = ctx.schemas.reservedKeys();
   for (const key of Object.keys(ctx.value)) {
-    const dunder = /^__.*__$/.test(key);
+    const dunder = key.length > 4 && key.startsWith('__') && key.endsWith('__');
     if (!reserved.has(key) && !dunder) continue;
     const keyNode = ctx.keyNode([key]);
     if (!keyNode) continue;
