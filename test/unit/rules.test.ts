@@ -162,6 +162,33 @@ describe('keys', () => {
   });
 });
 
+describe('values and versions', () => {
+  it('flags values outside the set the runtime accepts', () => {
+    expectDiagnostics(markAt(registry(entry('huggingface_local', {}, { padding_side: 'middle' })), '"middle"'), ['invalid-value']);
+    expectNone(registry(entry('huggingface_local', {}, { padding_side: 'left' })), ['invalid-value']);
+  });
+  it('flags a size in the name that the id or parameters contradict', () => {
+    const wrongId = entry('openrouter', { model_name: 'gpt-oss-20b-reasoning', model_id: 'openai/gpt-oss-120b', parameters: '20B' });
+    const d = expectDiagnostics(markAt(registry(wrongId), '"openai/gpt-oss-120b"'), ['size-mismatch']);
+    assert.match(d.find((x) => x.code === 'size-mismatch')!.message, /20B.*120B/);
+    expectDiagnostics(markAt(registry(entry('huggingface_local', { model_name: 'OLMo-2-13B-Instruct', parameters: '32B' })), '"32B"'), ['size-mismatch']);
+    expectNone(registry(entry('openrouter', { model_name: 'gpt-oss-120b', model_id: 'openai/gpt-oss-120b', parameters: '120B' })), ['size-mismatch']);
+    // Mixture-of-experts names give active sizes: no finding against the total.
+    expectNone(registry(entry('huggingface_local', { model_name: 'Llama-4-Maverick-17B-128E-Instruct', parameters: '400B' })), ['size-mismatch']);
+  });
+  it('says when the backend cannot run in the target version', () => {
+    const text = registry(entry('vllm'));
+    expectDiagnostics(markAt(text, '"vllm"'), ['backend-broken'], V33);
+    expectNone(registry(entry('llamacpp')), ['backend-broken'], V33);
+  });
+  it('notes keys that work differently from what their name suggests', () => {
+    const text = registry(entry('llamacpp', {}, { output_split_prefix: 'assistant:' }));
+    const d = expectDiagnostics(markAt(text, '"output_split_prefix"'), ['runtime-note']);
+    assert.match(d.find((x) => x.code === 'runtime-note')!.message, /IndexError/);
+    expectNone(registry(entry('llamacpp')), ['runtime-note']);
+  });
+});
+
 describe('names across entries', () => {
   it('says which duplicate wins, with related information', () => {
     const text = registry(entry('openai', { model_name: 'm' }), entry('anthropic', { model_name: 'm' }));
@@ -175,6 +202,7 @@ describe('names across entries', () => {
     const e = entry('openai');
     delete e.model_name;
     expectDiagnostics(markAt(registry(e), '{'), ['missing-model-name']);
+    expectNone(registry(entry('openai')), ['missing-model-name']);
   });
   it('flags reserved names', () => {
     expectDiagnostics(markAt(registry(entry('openai', { model_name: 'human' })), '"human"'), ['reserved-model-name']);

@@ -8,7 +8,8 @@ const SIZE = /(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)([bBmM])(?![A-Za-z0-9])/g;
 const MOE = /(?<![A-Za-z])\d+[eE](?![A-Za-z])|\d+x\d|(?<![A-Za-z])A\d+(?:\.\d+)?B/;
 
 function sizes(text: string): string[] {
-  return [...text.matchAll(SIZE)].map((m) => `${Number(m[1])}${m[2].toUpperCase()}`);
+  const found = text.match(SIZE);
+  return found ? found.map((m) => `${Number(m.slice(0, -1))}${m[m.length - 1].toUpperCase()}`) : [];
 }
 
 export function checkSizeMismatch(ctx: EntryContext): void {
