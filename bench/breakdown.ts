@@ -1,12 +1,10 @@
-// Where a full check spends its time: the steps of RegistryDocument.setText redone here with a timer around each
-// (whole-file parse, syntax and shape rules, per-entry context, every entry rule); the cross-entry rules are timed
-// on the summaries of a real document.
+// Where a full check of a valid file spends its time: the steps of RegistryDocument.setText redone here with a timer
+// around each (the scan for entries, JSON.parse per entry, the context, every entry rule); the cross-entry rules are
+// timed on the summaries of a real document.
 import { performance } from 'node:perf_hooks';
-import { parseJson, type Node } from '../server/src/service/jsonText';
+import { scanTopLevel } from '../server/src/service/topLevelScan';
 import { EntryContext } from '../server/src/service/context';
 import { ENTRY_RULES } from '../server/src/service/rules';
-import { checkJsonSyntax } from '../server/src/service/rules/jsonSyntax';
-import { checkTopLevelShape } from '../server/src/service/rules/topLevelShape';
 import { checkAcrossEntries, type EntrySummary } from '../server/src/service/rules/acrossEntries';
 import { getSchemaSet } from '../server/src/service/schemaSet';
 
@@ -20,20 +18,16 @@ function once(text: string, version: string): Map<string, number> {
   const add = (step: string, ms: number) => t.set(step, (t.get(step) ?? 0) + ms);
   const schemas = getSchemaSet();
   let s = performance.now();
-  const { root, errors } = parseJson(text);
-  add('parse whole file (jsonc-parser parseTree)', performance.now() - s);
-  s = performance.now();
-  checkJsonSyntax(text, errors);
-  checkTopLevelShape(root);
-  add('json syntax + top-level shape', performance.now() - s);
-  const entries: Node[] = root?.type === 'array' ? (root.children ?? []).filter((c) => c.type === 'object') : root ? [root] : [];
-  entries.forEach((node) => {
+  const scan = scanTopLevel(text);
+  add('scan for entries (top-level spans, property counts)', performance.now() - s);
+  for (const span of scan?.spans ?? []) {
     s = performance.now();
-    text.slice(node.offset, node.offset + node.length); // the cache key
-    add('entry text slice (cache key)', performance.now() - s);
+    const entryText = text.slice(span.start, span.end);
+    const value = JSON.parse(entryText) as unknown;
+    add('JSON.parse of each entry', performance.now() - s);
     s = performance.now();
-    const ctx = new EntryContext(text.slice(node.offset, node.offset + node.length), undefined, version, schemas, undefined);
-    add('EntryContext (JSON.parse of the entry)', performance.now() - s);
+    const ctx = new EntryContext(entryText, value, version, schemas, undefined, span.colons);
+    add('EntryContext', performance.now() - s);
     for (const rule of ENTRY_RULES) {
       s = performance.now();
       try {
@@ -41,22 +35,20 @@ function once(text: string, version: string): Map<string, number> {
       } catch { /* the document reports it on the entry; the time still counts */ }
       add(`rule ${rule.name}`, performance.now() - s);
     }
-  });
+  }
   return t;
 }
 
-/** The cross-entry summaries exactly as RegistryDocument.diagnostics() builds them (from its private slots). */
+/** The cross-entry summaries exactly as RegistryDocument.diagnostics() uses them (from its private slots). */
 function summariesOf(doc: unknown): EntrySummary[] | undefined {
-  const d = doc as { slots?: { start: number; result: { summary: object } }[]; isArray?: boolean; elementIndexes?: number[] };
-  if (!Array.isArray(d.slots)) return undefined;
-  return d.slots.map((slot, i) => ({ ...slot.result.summary, start: slot.start, index: d.isArray ? d.elementIndexes?.[i] ?? i : undefined }) as EntrySummary);
+  const d = doc as { slots?: { summary: EntrySummary }[] };
+  return Array.isArray(d.slots) ? d.slots.map((slot) => slot.summary) : undefined;
 }
 
 /** Time of the cross-entry rules alone, on the summaries of a checked document (median of `runs`). */
 export function crossEntryTime(doc: unknown, runs = 7): number | undefined {
   const summaries = summariesOf(doc);
   if (!summaries) return undefined;
-  const schemas = getSchemaSet();
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const s = performance.now();

@@ -109,12 +109,6 @@ export class EntryContext {
     return v;
   }
 
-  /** The model_config object node, if the entry has one that is an object. */
-  get configNode(): Node | undefined {
-    const n = this.node(['model_config']);
-    return n?.type === 'object' ? n : undefined;
-  }
-
   get config(): Record<string, unknown> {
     const c = this.value.model_config;
     return c && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, unknown>) : {};

@@ -1,5 +1,5 @@
 // JSON text helpers: parsing with Python-json strictness, node lookup, and mapping string values through escapes.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { parseStrictTree } from './strictJson';
 import type { JsonPath, Span } from './types';
 
@@ -24,7 +24,6 @@ export function parseJson(text: string): ParsedJson {
   return { root, errors, strict: false };
 }
 
-export { printParseErrorCode };
 
 /** The value node of `key` in an object node, or undefined. When a key repeats, the last one wins, as in Python. */
 export function propertyNode(obj: Node | undefined, key: string): Node | undefined {
@@ -37,50 +36,17 @@ export function propertyNode(obj: Node | undefined, key: string): Node | undefin
   return found;
 }
 
-/** The property node (key + value) of `key`, last one wins. */
-export function propertyPair(obj: Node | undefined, key: string): Node | undefined {
-  if (!obj || obj.type !== 'object' || !obj.children) return undefined;
-  let found: Node | undefined;
-  for (const prop of obj.children) if (prop.children?.[0]?.value === key) found = prop;
-  return found;
-}
-
-export interface PropertyEntry {
-  key: string;
-  keyNode: Node;
-  valueNode: Node | undefined;
-  pair: Node;
-}
-
-/** Several rules walk the same objects: each object's pairs are listed once. */
-const propertyLists = new WeakMap<Node, PropertyEntry[]>();
-const NO_PROPERTIES: PropertyEntry[] = [];
-
-/** Key/value pairs of an object node, in file order, duplicates included. */
-export function properties(obj: Node | undefined): PropertyEntry[] {
-  if (!obj || obj.type !== 'object' || !obj.children) return NO_PROPERTIES;
-  let list = propertyLists.get(obj);
-  if (!list) {
-    list = [];
-    for (const pair of obj.children) {
-      const keyNode = pair.children?.[0];
-      if (!keyNode || typeof keyNode.value !== 'string') continue;
-      list.push({ key: keyNode.value, keyNode, valueNode: pair.children?.[1], pair });
-    }
-    propertyLists.set(obj, list);
-  }
-  return list;
-}
-
 /** The plain JavaScript value of a node (last duplicate key wins). */
 export function nodeValue(node: Node | undefined): unknown {
   if (!node) return undefined;
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const p of properties(node)) {
+      for (const pair of node.children ?? []) {
+        const key = pair.children?.[0]?.value;
+        if (typeof key !== 'string') continue;
         // As JSON.parse does: `__proto__` is an ordinary key, not the prototype.
-        Object.defineProperty(out, p.key, { value: nodeValue(p.valueNode), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, key, { value: nodeValue(pair.children?.[1]), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }

@@ -30,8 +30,6 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       if (withDocKeys) (missingDocs ??= []).push(key);
     } else (missingHard ??= []).push({ key, rule, schema });
   }
-  // The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself.
-  const anchor = () => (path.length ? ctx.keyNode(path) ?? entryAnchor(ctx) : entryAnchor(ctx));
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
   for (const { key, rule, schema } of missingHard ?? []) {
     // The other id key in its place is reported by the id-key rule, with the rename to make.
@@ -40,7 +38,7 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
     const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
     const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
     const detail = rule.message ? ` (${rule.message})` : '';
-    ctx.report(code, anchor(), path,
+    ctx.report(code, anchorOf(ctx, path), path,
       `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
@@ -48,15 +46,24 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
   for (const [key, schema] of nestedObjects(keys)) {
     const child = obj[key];
     if (path.length === 0 && key === 'model_config') continue;
-    if (!child || typeof child !== 'object' || Array.isArray(child)) continue;
+    if (!child || typeof child !== 'object' || Array.isArray(child) || !hasHardRequirements(schema.properties!, ctx.version)) continue;
     // Nested objects get only the hard requirements; the value checks say what a `license` lacks.
     checkLevel(ctx, schema.properties!, child as Record<string, unknown>, [...path, key], false);
   }
   if (missingDocs) {
-    ctx.report('missing-doc-key', anchor(), path,
+    ctx.report('missing-doc-key', anchorOf(ctx, path), path,
       `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
       { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
   }
+}
+
+/** The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself. */
+function anchorOf(ctx: EntryContext, path: string[]): { offset: number; length: number } {
+  return (path.length ? ctx.keyNode(path) : undefined) ?? entryAnchor(ctx);
+}
+
+function hasHardRequirements(keys: Record<string, KeySchema>, version: string): boolean {
+  return requirable(keys, version).some(([, s]) => s['x-clem-required']!.some((r) => r.when !== 'docs' && appliesTo(r.versions, version)));
 }
 
 const nestedLists = new WeakMap<Record<string, KeySchema>, [string, KeySchema][]>();
