@@ -29,7 +29,8 @@ export class AcrossEntriesIndex {
   private variantOf: number[] = [];
 
   constructor(private entries: EntrySummary[]) {
-    entries.forEach((e, i) => this.add(i, e));
+    // Entries come in file order, so each list stays sorted by appending.
+    for (let i = 0; i < entries.length; i++) this.add(i, entries[i], true);
     for (let i = 0; i < entries.length; i++) this.variantOf[i] = this.findBase(i);
   }
 
@@ -57,12 +58,12 @@ export class AcrossEntriesIndex {
     return out;
   }
 
-  private add(i: number, e: EntrySummary): void {
+  private add(i: number, e: EntrySummary, inOrder = false): void {
     if (e.modelName) {
-      const list = insertSorted(this.byName, e.modelName.value, i);
+      const list = insertSorted(this.byName, e.modelName.value, i, inOrder);
       if (list.length > 1) this.duplicated.add(e.modelName.value);
     }
-    if (e.releaseDay) insertSorted(this.byDay, e.releaseDay, i);
+    if (e.releaseDay) insertSorted(this.byDay, e.releaseDay, i, inOrder);
   }
 
   private remove(i: number, e: EntrySummary): void {
@@ -79,7 +80,8 @@ export class AcrossEntriesIndex {
    */
   private findBase(i: number): number {
     const e = this.entries[i];
-    if (!e.modelName || !e.releaseDay || !e.releaseDate) return -1;
+    // A base's name is a dash-separated prefix: a name without a dash has none.
+    if (!e.modelName || !e.releaseDay || !e.releaseDate || e.modelName.value.indexOf('-') < 0) return -1;
     const group = this.byDay.get(e.releaseDay);
     if (!group || group.length < 2) return -1;
     const name = e.modelName.value;
@@ -129,10 +131,14 @@ export class AcrossEntriesIndex {
   }
 }
 
-/** Adds `i` to the ascending list under `key`; returns the list. */
-function insertSorted(map: Map<string, number[]>, key: string, i: number): number[] {
+/** Adds `i` to the ascending list under `key` (at the end when the caller adds in order); returns the list. */
+function insertSorted(map: Map<string, number[]>, key: string, i: number, atEnd: boolean): number[] {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
+  if (atEnd) {
+    list.push(i);
+    return list;
+  }
   let at = list.length;
   while (at > 0 && list[at - 1] > i) at--;
   list.splice(at, 0, i);
