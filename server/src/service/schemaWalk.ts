@@ -13,7 +13,7 @@ export interface SchemaKey {
 }
 
 export interface KeySelection {
-  /** A stable name for the selection, the cache key. */
+  /** A name for the selection, for readers and debugging. */
   name: string;
   /** Whether a key is listed. */
   wanted: (schema: KeySchema) => boolean;
@@ -21,17 +21,19 @@ export interface KeySelection {
   descendIntoWanted?: boolean;
 }
 
-const lists = new WeakMap<SchemaSet, Map<string, SchemaKey[]>>();
+/** Per selection, per schema set, per backend (`''` for none). */
+const lists = new WeakMap<KeySelection, WeakMap<SchemaSet, Map<string, SchemaKey[]>>>();
 
 export function schemaKeys(schemas: SchemaSet, backend: string | undefined, selection: KeySelection): SchemaKey[] {
-  let perSet = lists.get(schemas);
-  if (!perSet) lists.set(schemas, (perSet = new Map()));
-  const cacheKey = `${selection.name}\u0000${backend ?? ''}`;
-  let list = perSet.get(cacheKey);
+  let perSelection = lists.get(selection);
+  if (!perSelection) lists.set(selection, (perSelection = new WeakMap()));
+  let perBackend = perSelection.get(schemas);
+  if (!perBackend) perSelection.set(schemas, (perBackend = new Map()));
+  let list = perBackend.get(backend ?? '');
   if (!list) {
     list = [];
     collect(schemas.topKeys(backend), [], selection, list);
-    perSet.set(cacheKey, list);
+    perBackend.set(backend ?? '', list);
   }
   return list;
 }
