@@ -115,9 +115,11 @@ describe('keys', () => {
   it('points legacy names to their replacement', () => {
     const slurk = { ...entry('slurk'), join_timout: 300 } as Record<string, unknown>;
     delete slurk.join_timeout;
-    const diags = expectDiagnostics(markAt(registry(slurk), '"join_timout"'), ['legacy-key']);
-    assert.match(diags.find((d) => d.code === 'legacy-key')!.message, /join_timeout/);
-    expectDiagnostics(markAt(registry(entry('openai', {}, { o1_model: true })), '"o1_model"'), ['legacy-key']);
+    const diags = expectDiagnostics(markAt(registry(slurk), '"join_timout"'), ['unknown-key']);
+    assert.match(diags.find((d) => d.code === 'unknown-key')!.message, /join_timeout/);
+    assert.deepEqual(diags.find((d) => d.code === 'unknown-key')!.data?.suggestions, ['join_timeout']);
+    const o1 = expectDiagnostics(markAt(registry(entry('openai', {}, { o1_model: true })), '"o1_model"'), ['unknown-key']);
+    assert.deepEqual(o1.find((d) => d.code === 'unknown-key')!.data?.suggestions, ['reasoning_model']);
   });
   it('finds keys at the wrong level', () => {
     const hf = entry('huggingface_local', { huggingface_id: undefined }, { huggingface_id: 'org/model' });

@@ -85,8 +85,8 @@ function reportLegacy(ctx: EntryContext, key: string, parentPath: JsonPath, sche
   const keyNode = ctx.keyNode([...parentPath, key]);
   if (!keyNode) return;
   const target = schema['x-clem-replacedBy']!;
-  ctx.report('legacy-key', keyNode, [...parentPath, key],
-    `\`${key}\` is an old key name that clemcore no longer reads; use \`${target}\` instead.`,
+  ctx.report('unknown-key', keyNode, [...parentPath, key],
+    `clemcore no longer reads \`${key}\`: it is an old key name. Did you mean \`${target}\`?`,
     { data: { key, replacedBy: target, suggestions: [target.split('.').pop()!] }, tags: ['deprecated'] });
 }
 
