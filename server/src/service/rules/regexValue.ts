@@ -62,7 +62,8 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   const ast = parsed.ast;
   if (pattern.length > MAX_ANALYZED_LENGTH) return;
   const overEscaped = reportOverEscaping(ctx, node, path, key, decoded, ast);
-  const found = reportTokenBars(ctx, node, path, key, decoded, ast) + overEscaped;
+  const barFix = reportTokenBars(ctx, node, path, key, decoded, ast);
+  const found = (barFix !== undefined ? 1 : 0) + overEscaped;
   if (facts.empty) {
     ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
       ? `\`${key}\` can match the empty string, so \`re.split\` also splits where no tag is and the answer clemcore keeps is cut wrongly. Make the tag itself required, e.g. drop a \`?\` or \`*\` that applies to all of it.`
@@ -77,10 +78,12 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
       { data: { key, chars: s.chars } });
   }
   // Over-escaped patterns spell backslashes; their own text is not the token, and the fix above says what is.
+  // With bars inside tokens, the fix escapes those bars only: other bars may separate tokens on purpose.
   if (facts.selfMismatch && facts.selfText !== undefined && !overEscaped) {
+    const fixed = barFix ?? pyEscape(facts.selfText);
     ctx.report('regex-self-mismatch', node, path,
-      `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(pyEscape(facts.selfText))}\` in the JSON.`,
-      { data: { key, replacement: JSON.stringify(pyEscape(facts.selfText)), replaceWholeValue: true } });
+      `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(fixed)}\` in the JSON.`,
+      { data: { key, replacement: JSON.stringify(fixed), replaceWholeValue: true } });
   }
 };
 
@@ -184,12 +187,13 @@ function barInsideToken(pattern: string, bar: number): boolean {
   return openOk && closeOk;
 }
 
-function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): number {
+/** Reports each unescaped `|` inside a special token; returns the pattern with those bars escaped, if there were any. */
+function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): string | undefined {
   const pattern = decoded.value;
   const bars: number[] = [];
   collectBars(ast.body, bars);
   const inside = bars.filter((b) => barInsideToken(pattern, b) && pattern[b - 1] !== '\\');
-  if (!inside.length) return 0;
+  if (!inside.length) return undefined;
   const alternatives = ast.body.type === 'alternation' ? ast.body.branches.map((b) => `\`${pattern.slice(b.start, b.end)}\``).join(' OR ') : undefined;
   const fixed = escapeTokenBars(pattern, inside);
   for (const bar of inside) {
@@ -197,7 +201,7 @@ function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: str
       `\`${key}\`: \`|\` is unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}. Escape it as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
       { data: { key, replacement: '\\\\|', fixedValue: JSON.stringify(fixed) } });
   }
-  return inside.length;
+  return fixed;
 }
 
 function collectBars(node: ReNode, out: number[]): void {

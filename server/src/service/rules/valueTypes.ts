@@ -25,6 +25,7 @@ export function checkValueTypes(ctx: EntryContext): void {
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
     if (err.keyword === 'additionalProperties' || err.keyword === 'required') continue; // other rules say it better
+    if (err.instancePath === '/backend' && err.keyword === 'enum') continue; // the backend rule, with a did-you-mean
     const path = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const id = path.join('\u0000');
     if (seen.has(id)) continue; // one finding per value (e.g. type and enum)
