@@ -1,6 +1,5 @@
 // JSON text helpers: parsing with Python-json strictness, node lookup, and mapping string values through escapes.
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
-import { parseStrictTree } from './strictJson';
 import type { JsonPath, Span } from './types';
 
 export type { Node };
@@ -8,22 +7,14 @@ export type { Node };
 export interface ParsedJson {
   root: Node | undefined;
   errors: ParseError[];
-  /** True when the text is strictly valid JSON (then there are no errors and nothing else to report on syntax). */
-  strict: boolean;
 }
 
-/**
- * Parses a valid file with the fast strict parser; anything else with jsonc-parser, as strictly as it allows
- * (comments and trailing commas are errors: Python's json has neither).
- */
+/** Parses as strictly as jsonc-parser allows: comments and trailing commas are errors (Python's json has neither). */
 export function parseJson(text: string): ParsedJson {
-  const strictRoot = parseStrictTree(text);
-  if (strictRoot) return { root: strictRoot, errors: [], strict: true };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
-  return { root, errors, strict: false };
+  return { root, errors };
 }
-
 
 /** The value node of `key` in an object node, or undefined. When a key repeats, the last one wins, as in Python. */
 export function propertyNode(obj: Node | undefined, key: string): Node | undefined {

@@ -319,7 +319,6 @@ function parseJsonGuarded(text: string): ReturnType<typeof parseJson> & { tooDee
     return {
       root: undefined,
       errors: [],
-      strict: false,
       tooDeep: { code: 'json-syntax', severity: 'error', offset: depthAt, length: 1, path: [],
         message: "The file nests arrays or objects thousands of levels deep; Python's json fails on it with RecursionError, so clemcore ignores the file." },
     };
