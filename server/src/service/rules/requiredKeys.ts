@@ -37,7 +37,7 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
     const code = (rule.code as DiagnosticCode | undefined) ?? 'missing-key';
     const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
     const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
-    const detail = rule.message ? ` (${rule.message})` : '';
+    const detail = rule.message ? `: ${rule.message}` : '';
     ctx.report(code, anchorOf(ctx, path), path,
       `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
