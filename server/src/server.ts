@@ -4,15 +4,17 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  MarkupKind,
   ProposedFeatures,
+  SymbolKind,
   TextDocumentSyncKind,
   type DidChangeTextDocumentParams,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
-import { RegistryDocument, type RegistryDiagnostic, type TextEdit } from './service';
-import { toLspDiagnostic } from './lsp/convert';
+import { RegistryDocument, documentSymbols, foldingRanges, hover, type RegistryDiagnostic, type TextEdit } from './service';
+import { rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   REGISTRY_FILE_NAME,
   REGISTRY_FILES_NOTIFICATION,
@@ -203,6 +205,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      hoverProvider: true,
     },
     serverInfo: { name: 'clem-registry' },
   };
@@ -308,6 +313,44 @@ connection.onRequest(STATUS_REQUEST, (params: StatusParams): StatusResult => gua
     errors,
     warnings,
   };
+}));
+
+// ---- authoring help: outline, folding, hover (all from the service) -------------------------------------------------
+
+/** The registry view of a document, brought up to date with the edits the debounce still holds. */
+function registryOf(uri: string): { doc: OpenDocument; registry: RegistryDocument } | undefined {
+  const doc = documents.get(uri);
+  if (!doc || !settingsLoaded || !isRegistry(uri)) return undefined;
+  if (doc.timer || doc.pending.length || !doc.registry) publish(uri);
+  return doc.registry ? { doc, registry: doc.registry } : undefined;
+}
+
+connection.onDocumentSymbol((params) => guard(`listing the entries of ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  return documentSymbols(found.registry).map((s) => ({
+    name: s.name,
+    detail: s.detail,
+    kind: SymbolKind.Object,
+    range: rangeOf(found.doc.text, s.offset, s.length),
+    selectionRange: rangeOf(found.doc.text, s.selectionOffset, s.selectionLength),
+  }));
+}));
+
+connection.onFoldingRanges((params) => guard(`folding ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  return foldingRanges(found.registry)
+    .map((r) => ({ startLine: found.doc.text.positionAt(r.startOffset).line, endLine: found.doc.text.positionAt(r.endOffset).line }))
+    .filter((r) => r.endLine > r.startLine);
+}));
+
+connection.onHover((params) => guard(`hovering in ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  const h = hover(found.registry, found.doc.text.offsetAt(params.position));
+  if (!h) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(found.doc.text, h.offset, h.length) };
 }));
 
 function notARegistry(): StatusResult {

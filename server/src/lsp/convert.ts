@@ -1,13 +1,13 @@
 // Turns the service's offset-based findings into LSP diagnostics for one document.
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
 import type { Position } from 'vscode-languageserver/node';
+import type { RegistryDiagnostic, Severity } from '../service';
 
 /** What conversion needs of a document: its URI and offset-to-position mapping. */
 export interface PositionSource {
   uri: string;
   positionAt(offset: number): Position;
 }
-import type { RegistryDiagnostic, Severity } from '../service';
 
 export const DIAGNOSTIC_SOURCE = 'clem-registry';
 
@@ -18,7 +18,7 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-function rangeOf(doc: PositionSource, offset: number, length: number) {
+export function rangeOf(doc: PositionSource, offset: number, length: number) {
   return { start: doc.positionAt(offset), end: doc.positionAt(offset + Math.max(length, 0)) };
 }
 

@@ -1,5 +1,7 @@
 // The registry language service: pure functions of document text, no LSP and no editor.
-export { RegistryDocument, checkRegistry, type TextEdit } from './registryDocument';
+export { RegistryDocument, checkRegistry, type TextEdit, type RegistryEntry } from './registryDocument';
+export { documentSymbols, foldingRanges, type EntrySymbol, type FoldingSpan } from './outline';
+export { hover, type HoverResult } from './hover';
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 export { getSchemaSet, SchemaSet } from './schemaSet';
 export type { RegistryDiagnostic, ServiceSettings, Severity, JsonPath, Span, DiagnosticData } from './types';

@@ -28,6 +28,18 @@ interface EntrySlot {
   abs?: RegistryDiagnostic[];
 }
 
+/** One entry of the file, for features that work on a single entry (hover, completion, outline). */
+export interface RegistryEntry {
+  start: number;
+  length: number;
+  /** The entry's own text; offsets inside it are relative to `start`. */
+  text: string;
+  index: number | undefined;
+  modelName?: string;
+  /** The clemcore version the document is checked against. */
+  version: string;
+}
+
 export interface TextEdit {
   offset: number;
   /** Number of UTF-16 units replaced. */
@@ -223,10 +235,22 @@ export class RegistryDocument {
     return applySeverityOverrides(out, this.settings);
   }
 
-  /** Entry spans and names, for the language status, outline and code lenses. */
-  entries(): { start: number; length: number; index: number | undefined; modelName?: string }[] {
-    return this.slots.map((s) => ({ start: s.start, length: s.text.length, index: s.index, modelName: s.result.summary.modelName?.value }));
+  /** The entries: where each stands, its own text, and what the cross-entry rules know of it. */
+  entries(): RegistryEntry[] {
+    return this.slots.map((_, i) => this.entryOf(i));
   }
+
+  /** The entry whose text contains `offset`, if any. */
+  entryAt(offset: number): RegistryEntry | undefined {
+    const i = this.findSlot(offset);
+    return i < 0 ? undefined : this.entryOf(i);
+  }
+
+  private entryOf(i: number): RegistryEntry {
+    const s = this.slots[i];
+    return { start: s.start, length: s.text.length, text: s.text, index: s.index, modelName: s.result.summary.modelName?.value, version: this.version };
+  }
+
 }
 
 function tooDeepEntry(text: string): EntryResult {

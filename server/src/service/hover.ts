@@ -1,0 +1,93 @@
+// Hover: a key's documentation from schemas/ (what it does, when clemcore reads it, which backends use it), and for
+// the `backend` value, what the backend is and which keys it needs.
+import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
+import type { RegistryDocument } from './registryDocument';
+import { parseJson } from './jsonText';
+import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schemaSet';
+import { entryValue } from './outline';
+
+export interface HoverResult {
+  markdown: string;
+  /** The hovered key or value, in the document. */
+  offset: number;
+  length: number;
+}
+
+const KIND_WORDS: Record<string, string> = {
+  regex: 'a Python regular expression (`re`)',
+  literal: 'literal text (regex escapes are not interpreted)',
+  jinja: 'a Jinja chat template',
+  glob: 'a file-name glob (Python fnmatch)',
+  date: 'an ISO date, YYYY-MM-DD',
+  'context-size': 'a context size such as `128k`',
+  parameters: 'a parameter count such as `7B`',
+  'language-codes': 'ISO 639-1 language codes',
+  license: 'a license `{name, url}`',
+  'dotted-path': 'a dotted Python import path',
+  'hf-repo': 'a Hugging Face repository id `owner/name`',
+};
+
+export function hover(doc: RegistryDocument, offset: number): HoverResult | undefined {
+  const entry = doc.entryAt(offset);
+  if (!entry) return undefined;
+  const root = parseJson(entry.text).root;
+  const node = root && findNodeAtOffset(root, offset - entry.start, true);
+  if (!node || node.type !== 'string' || node.parent?.type !== 'property') return undefined;
+  const schemas = getSchemaSet();
+  const value = entryValue(entry.text);
+  const backend = typeof value.backend === 'string' && schemas.backends.has(value.backend) ? value.backend : undefined;
+  const pair = node.parent;
+  const isKey = pair.children?.[0] === node;
+  const path = getNodePath(pair.children![1] ?? node).filter((p): p is string => typeof p === 'string');
+  const at = { offset: entry.start + node.offset, length: node.length };
+  if (isKey) {
+    const markdown = keyHover(schemas, backend, path, entry.version);
+    return markdown ? { markdown, ...at } : undefined;
+  }
+  if (path.length === 1 && path[0] === 'backend' && typeof node.value === 'string') {
+    const markdown = backendHover(schemas, node.value, entry.version);
+    return markdown ? { markdown, ...at } : undefined;
+  }
+  return undefined;
+}
+
+function keyHover(schemas: SchemaSet, backend: string | undefined, path: string[], version: string): string | undefined {
+  const key = path[path.length - 1];
+  const parentPath = path.slice(0, -1);
+  const schema = schemas.objectSchemaAt(backend, parentPath)?.properties?.[key];
+  if (!schema) return undefined;
+  const where = parentPath.length ? `\`${parentPath.join('.')}\`` : 'the entry';
+  const lines = [`**\`${key}\`** in ${where}${backend ? ` · ${backend} backend` : ''}`, '', schema.markdownDescription ?? schema.description ?? ''];
+  const facts: string[] = [];
+  const required = (schema['x-clem-required'] ?? []).filter((r) => appliesTo(r.versions, version));
+  for (const r of required) {
+    facts.push(r.when === 'docs'
+      ? 'Mandatory in the registry README; clemcore never reads it.'
+      : `Required: clemcore ${version} fails ${r.when === 'load' ? 'while loading the model' : 'at the first generation'} without it${r.if ? ' (under a condition, see above)' : ''}.`);
+  }
+  const kind = schema['x-clem-kind'];
+  if (kind && KIND_WORDS[kind]) facts.push(`Read as ${KIND_WORDS[kind]}.`);
+  if (schema['x-clem-presence']) facts.push('Presence-only: clemcore tests whether the key exists, so `false` still switches it on.');
+  if (parentPath.length) {
+    const users = schemas.backendNames().filter((b) => schemas.objectSchemaAt(b, parentPath)?.properties?.[key]);
+    facts.push(`Backends that read it: ${users.map((b) => `\`${b}\``).join(', ')}.`);
+  }
+  if (facts.length) lines.push('', ...facts.map((f) => `- ${f}`));
+  return lines.join('\n');
+}
+
+function backendHover(schemas: SchemaSet, name: string, version: string): string | undefined {
+  const schema = schemas.backends.get(name);
+  if (!schema) return undefined;
+  const meta = schema['x-clem-backend'];
+  const lines = [`**\`${name}\`** backend · clemcore ${meta.versions.join(', ')}`, '', schema.markdownDescription ?? schema.description ?? ''];
+  const needs = (keys: Record<string, KeySchema>, prefix: string) =>
+    Object.entries(keys)
+      .filter(([, s]) => (s['x-clem-required'] ?? []).some((r) => r.when !== 'docs' && appliesTo(r.versions, version) && !r.if))
+      .map(([k]) => `\`${prefix}${k}\``);
+  const required = [...needs(schemas.topKeys(name), ''), ...needs(schemas.configKeys(name), 'model_config.')];
+  if (required.length) lines.push('', `Needs (clemcore ${version}): ${required.join(', ')}.`);
+  if (!meta.versions.includes(version)) lines.push('', `clemcore ${version} no longer has this backend.${meta.removed ? ` ${meta.removed}` : ''}`);
+  return lines.join('\n');
+}
+

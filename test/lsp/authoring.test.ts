@@ -1,0 +1,44 @@
+// Outline, folding and hover through the real language server over stdio.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { positionAt, rangeOf, withServer, withTimeout } from './lspClient';
+
+const URI = 'file:///work/project/model_registry.json';
+const TEXT = `[
+    {
+        "model_name": "qwen-gguf",
+        "backend": "llamacpp",
+        "huggingface_id": "Qwen/Qwen2.5-7B-Instruct-GGUF",
+        "model_config": {
+            "premade_chat_template": true,
+            "filename": "*Q4_K_M.gguf",
+            "eos_to_cull": "<\\\\|im_end\\\\|>"
+        }
+    },
+    {
+        "model_name": "gpt-4o",
+        "backend": "openai",
+        "model_id": "gpt-4o-2024-08-06"
+    }
+]
+`;
+
+test('outline, folding and hover come from the service', () =>
+  withServer(async (client) => {
+    client.open(URI, TEXT);
+    await client.waitForVersion(URI, 1);
+    const textDocument = { uri: URI };
+    const symbols = await withTimeout(client.connection.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument }), 'symbols');
+    assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['qwen-gguf', 'llamacpp'], ['gpt-4o', 'openai']]);
+    assert.deepEqual(symbols[1].selectionRange, rangeOf(TEXT, '"gpt-4o"'));
+    const folds = await withTimeout(client.connection.sendRequest<FoldingRange[]>('textDocument/foldingRange', { textDocument }), 'folding');
+    assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[1, 10], [11, 15]]);
+    const at = positionAt(TEXT, TEXT.indexOf('"eos_to_cull"') + 2);
+    const h = await withTimeout(client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument, position: at }), 'hover');
+    assert.ok(h);
+    assert.match((h!.contents as MarkupContent).value, /`eos_to_cull`.*llamacpp/);
+    assert.deepEqual(h!.range, rangeOf(TEXT, '"eos_to_cull"'));
+    const none = await withTimeout(client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument, position: positionAt(TEXT, 0) }), 'hover outside');
+    assert.equal(none, null);
+  }));

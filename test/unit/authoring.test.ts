@@ -1,0 +1,59 @@
+// Outline, folding and hover of the language service.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RegistryDocument, documentSymbols, foldingRanges, hover } from '../../server/src/service';
+import { entry, registry } from './harness';
+
+const text = registry(entry('llamacpp', { model_name: 'qwen-gguf' }), entry('openai', { model_name: 'gpt-4o' }), { backend: 'anthropic', model_id: 'c' });
+
+describe('outline', () => {
+  it('lists entries by model_name with the backend as detail, selecting the name', () => {
+    const symbols = documentSymbols(new RegistryDocument(text));
+    assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['qwen-gguf', 'llamacpp'], ['gpt-4o', 'openai'], ['(no model_name)', 'anthropic']]);
+    assert.equal(text.slice(symbols[1].selectionOffset, symbols[1].selectionOffset + symbols[1].selectionLength), '"gpt-4o"');
+    assert.equal(text[symbols[2].offset], '{');
+    assert.equal(text[symbols[2].offset + symbols[2].length - 1], '}');
+  });
+  it('folds each entry from its opening to its closing brace', () => {
+    const ranges = foldingRanges(new RegistryDocument(text));
+    assert.equal(ranges.length, 3);
+    for (const r of ranges) assert.deepEqual([text[r.startOffset], text[r.endOffset]], ['{', '}']);
+  });
+  it('still lists the entries of a file with a syntax error', () => {
+    const broken = text.replace('"gpt-4o",', '"gpt-4o",,');
+    assert.equal(documentSymbols(new RegistryDocument(broken))[1].name, 'gpt-4o');
+  });
+});
+
+describe('hover', () => {
+  const doc = new RegistryDocument(text);
+  const at = (needle: string, occurrence = 0) => {
+    let i = -1;
+    for (let n = 0; n <= occurrence; n++) i = text.indexOf(needle, i + 1);
+    return i + 1;
+  };
+  it('documents a model_config key with its backends and when it is needed', () => {
+    const h = hover(doc, at('"eos_to_cull"'))!;
+    assert.match(h.markdown, /\*\*`eos_to_cull`\*\* in `model_config` · llamacpp backend/);
+    assert.match(h.markdown, /first generation/);
+    assert.match(h.markdown, /regular expression/);
+    assert.match(h.markdown, /`huggingface_local`/);
+    assert.equal(text.slice(h.offset, h.offset + h.length), '"eos_to_cull"');
+  });
+  it('documents top-level keys', () => {
+    assert.match(hover(doc, at('"release_date"'))!.markdown, /ISO date/);
+  });
+  it('explains the backend value and the keys it needs', () => {
+    const h = hover(doc, at('"llamacpp"'))!;
+    assert.match(h.markdown, /llama/);
+    assert.match(h.markdown, /Needs \(clemcore 3\.7\):.*`huggingface_id`.*`model_config\.filename`/);
+  });
+  it('says nothing for unknown keys and plain values', () => {
+    const other = registry(entry('openai', { bogus: 1 }));
+    const bogus = other.indexOf('"bogus"') + 1;
+    assert.ok(bogus > 0);
+    assert.equal(hover(new RegistryDocument(other), bogus), undefined);
+    assert.ok(hover(new RegistryDocument(other), other.indexOf('"model_id"') + 1), 'a known key of the same entry has a hover');
+    assert.equal(hover(doc, at('"qwen-gguf"') + 2), undefined);
+  });
+});
