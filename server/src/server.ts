@@ -2,6 +2,7 @@
 // incremental edits as offsets, and publishes the service's findings after a short debounce.
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
   MarkupKind,
@@ -13,8 +14,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
-import { RegistryDocument, documentSymbols, foldingRanges, hover, type RegistryDiagnostic, type TextEdit } from './service';
-import { rangeOf, toLspDiagnostic } from './lsp/convert';
+import { RegistryDocument, documentSymbols, fixAll, foldingRanges, hover, quickFixes, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   REGISTRY_FILE_NAME,
   REGISTRY_FILES_NOTIFICATION,
@@ -208,6 +209,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'clem-registry' },
   };
@@ -351,6 +353,32 @@ connection.onHover((params) => guard(`hovering in ${params.textDocument.uri}`, n
   const h = hover(found.registry, found.doc.text.offsetAt(params.position));
   if (!h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(found.doc.text, h.offset, h.length) };
+}));
+
+/** "Fix all of this kind in the file", usable from `editor.codeActionsOnSave`. */
+const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.clemRegistry`;
+
+connection.onCodeAction((params) => guard(`offering fixes in ${params.textDocument.uri}`, null, () => {
+  const uri = params.textDocument.uri;
+  const found = registryOf(uri);
+  if (!found) return null;
+  const { doc, registry } = found;
+  const toEdits = (edits: FixEdit[]) => ({ changes: { [uri]: edits.map((e) => ({ range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })) } });
+  const only = params.context.only;
+  if (only?.some((k) => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll))) {
+    const edits = fixAll(registry, doc.findings);
+    return edits.length ? [{ title: 'Fix all clem-registry escaping and punctuation problems', kind: FIX_ALL_KIND, edit: toEdits(edits) }] : [];
+  }
+  const actions = [];
+  for (const d of params.context.diagnostics) {
+    if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string') continue;
+    const offset = doc.text.offsetAt(d.range.start);
+    const finding = { code: d.code, offset, length: doc.text.offsetAt(d.range.end) - offset, data: d.data as FixableFinding['data'] };
+    for (const fix of quickFixes(registry, finding)) {
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred, edit: toEdits(fix.edits) });
+    }
+  }
+  return actions;
 }));
 
 function notARegistry(): StatusResult {

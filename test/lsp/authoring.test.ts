@@ -1,7 +1,7 @@
 // Outline, folding and hover through the real language server over stdio.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { positionAt, rangeOf, withServer, withTimeout } from './lspClient';
 
 const URI = 'file:///work/project/model_registry.json';
@@ -41,4 +41,24 @@ test('outline, folding and hover come from the service', () =>
     assert.deepEqual(h!.range, rangeOf(TEXT, '"eos_to_cull"'));
     const none = await withTimeout(client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument, position: positionAt(TEXT, 0) }), 'hover outside');
     assert.equal(none, null);
+  }));
+
+test('quick fixes and fix-all come back as workspace edits', () =>
+  withServer(async (client) => {
+    const text = TEXT.replace('<\\\\|im_end\\\\|>', '<|im_end|>');
+    client.open(URI, text);
+    const diags = await client.waitForVersion(URI, 1);
+    const bar = diags.find((d) => d.code === 'regex-unescaped-bar');
+    assert.ok(bar);
+    const textDocument = { uri: URI };
+    const actions = await withTimeout(client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument, range: bar!.range, context: { diagnostics: [bar] } }), 'code actions');
+    const action = actions.find((a) => a.isPreferred);
+    assert.ok(action, JSON.stringify(actions.map((a) => a.title)));
+    const edits = action!.edit!.changes![URI];
+    assert.equal(edits.length, 1);
+    assert.deepEqual(edits[0].range, rangeOf(text, '"<|im_end|>"'));
+    assert.equal(edits[0].newText, '"<\\\\|im_end\\\\|>"');
+    const all = await withTimeout(client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument, range: bar!.range, context: { diagnostics: [], only: ['source.fixAll'] } }), 'fix all');
+    assert.equal(all.length, 1);
+    assert.equal(all[0].kind, 'source.fixAll.clemRegistry');
   }));

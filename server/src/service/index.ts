@@ -2,6 +2,7 @@
 export { RegistryDocument, checkRegistry, type TextEdit, type RegistryEntry } from './registryDocument';
 export { documentSymbols, foldingRanges, type EntrySymbol, type FoldingSpan } from './outline';
 export { hover, type HoverResult } from './hover';
+export { quickFixes, fixAll, type QuickFix, type FixEdit, type FixableFinding } from './quickFixes';
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 export { getSchemaSet, SchemaSet } from './schemaSet';
 export type { RegistryDiagnostic, ServiceSettings, Severity, JsonPath, Span, DiagnosticData } from './types';

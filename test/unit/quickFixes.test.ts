@@ -1,0 +1,87 @@
+// Quick fixes, each as a before/after pair: the fix changes only what it names.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RegistryDocument, fixAll, quickFixes, type FixEdit } from '../../server/src/service';
+
+function apply(text: string, edits: FixEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+  return out;
+}
+
+/** Applies the preferred fix of the first finding with `code` and returns the new text. */
+function fixed(before: string, code: string, title?: RegExp): string {
+  const doc = new RegistryDocument(before);
+  const finding = doc.diagnostics().find((d) => d.code === code);
+  assert.ok(finding, `no ${code} in the fixture`);
+  const fixes = quickFixes(doc, finding);
+  const chosen = title ? fixes.find((f) => title.test(f.title)) : fixes.find((f) => f.preferred);
+  assert.ok(chosen, `no fix for ${code}: ${JSON.stringify(fixes.map((f) => f.title))}`);
+  const after = apply(before, chosen.edits);
+  assert.doesNotThrow(() => JSON.parse(after.replace(/\/\/.*$/gm, '')), 'the fixed file still parses');
+  return after;
+}
+
+const entry = (config: string, top = '') => `[
+    {
+        "model_name": "qwen",
+        "backend": "llamacpp",
+        "huggingface_id": "Qwen/Qwen2.5-7B-Instruct-GGUF",${top}
+        "model_config": {
+            "premade_chat_template": true,
+            "filename": "*Q4_K_M.gguf",
+${config}
+        }
+    }
+]
+`;
+
+describe('quick fixes', () => {
+  it('escapes the bars of a special token', () => {
+    const before = entry('            "eos_to_cull": "<|im_end|>"');
+    assert.equal(fixed(before, 'regex-unescaped-bar'), entry('            "eos_to_cull": "<\\\\|im_end\\\\|>"'));
+  });
+  it('undoes over-escaping', () => {
+    const before = entry('            "eos_to_cull": "<\\\\\\\\|im_end\\\\\\\\|>"');
+    assert.equal(fixed(before, 'regex-over-escaped'), entry('            "eos_to_cull": "<\\\\|im_end\\\\|>"'));
+  });
+  it('doubles a lone backslash that is an invalid JSON escape', () => {
+    const before = entry('            "eos_to_cull": "<\\\\|im_end\\|>"');
+    assert.equal(fixed(before, 'json-invalid-escape'), entry('            "eos_to_cull": "<\\\\|im_end\\\\|>"'));
+  });
+  it('renames a misspelled key and a misspelled backend', () => {
+    const before = entry('            "eos_to_cul": "</s>"');
+    assert.equal(fixed(before, 'unknown-key'), entry('            "eos_to_cull": "</s>"'));
+    const backend = entry('            "eos_to_cull": "</s>"').replace('"llamacpp"', '"llamacp"');
+    assert.equal(fixed(backend, 'unknown-backend'), entry('            "eos_to_cull": "</s>"'));
+  });
+  it('renames huggingface_id to model_id for a remote backend', () => {
+    const before = '[{"model_name": "x", "backend": "openrouter", "huggingface_id": "openai/gpt-oss-120b"}]';
+    assert.equal(fixed(before, 'id-key-mismatch'), '[{"model_name": "x", "backend": "openrouter", "model_id": "openai/gpt-oss-120b"}]');
+  });
+  it('converts a date to ISO', () => {
+    const before = entry('            "eos_to_cull": "</s>"', '\n        "release_date": "06-08-24",');
+    assert.equal(fixed(before, 'release-date'), entry('            "eos_to_cull": "</s>"', '\n        "release_date": "2024-08-06",'));
+  });
+  it('removes a presence-only flag written as false, with its comma', () => {
+    const last = '[{"model_name": "o", "backend": "openai", "model_id": "o1", "model_config": {"extra_body": {}, "reasoning_model": false}}]';
+    assert.equal(fixed(last, 'presence-flag-false'), last.replace(', "reasoning_model": false', ''));
+    const first = '[{"model_name": "o", "backend": "openai", "model_id": "o1", "model_config": {"reasoning_model": false, "extra_body": {}}}]';
+    assert.equal(fixed(first, 'presence-flag-false'), first.replace('"reasoning_model": false, ', ''));
+  });
+  it('renames or removes a duplicate entry', () => {
+    const before = '[\n  {"model_name": "m", "backend": "openai", "model_id": "a"},\n  {"model_name": "m", "backend": "openai", "model_id": "b"}\n]';
+    assert.equal(fixed(before, 'duplicate-model-name'), before.replace('"m", "backend": "openai", "model_id": "b"', '"m-2", "backend": "openai", "model_id": "b"'));
+    assert.equal(fixed(before, 'duplicate-model-name', /Remove/), '[\n  {"model_name": "m", "backend": "openai", "model_id": "a"}\n]');
+  });
+  it('removes a trailing comma', () => {
+    const before = '[{"model_name": "m", "backend": "openai", "model_id": "a",}]';
+    assert.equal(fixed(before, 'json-trailing-comma'), '[{"model_name": "m", "backend": "openai", "model_id": "a"}]');
+  });
+  it('fixes every safe finding at once, and only those', () => {
+    const before = entry('            "eos_to_cull": "<|im_end|>",\n            "eos_string": "<\\\\|x\\\\|>"', '\n        "release_date": "06-08-24",');
+    const doc = new RegistryDocument(before);
+    const after = apply(before, fixAll(doc, doc.diagnostics()));
+    assert.equal(after, before.replace('"<|im_end|>"', '"<\\\\|im_end\\\\|>"'));
+  });
+});
