@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  GO_TO_ENTRY_COMMAND,
   REGISTRY_FILE_NAME,
   REGISTRY_FILES_NOTIFICATION,
   STATUS_REQUEST,
@@ -125,6 +126,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       markedUris.add(doc.uri.toString());
       registrySetChanged();
+    }),
+    vscode.commands.registerCommand(GO_TO_ENTRY_COMMAND, async (uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+      await vscode.window.showTextDocument(doc, { selection });
     }),
     vscode.workspace.onDidOpenTextDocument(registrySetChanged),
     vscode.workspace.onDidCloseTextDocument(() => updateStatusSelector()),

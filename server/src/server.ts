@@ -14,9 +14,10 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
-import { RegistryDocument, documentSymbols, fixAll, foldingRanges, hover, quickFixes, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { RegistryDocument, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
 import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
+  GO_TO_ENTRY_COMMAND,
   REGISTRY_FILE_NAME,
   REGISTRY_FILES_NOTIFICATION,
   SETTINGS_SECTION,
@@ -210,6 +211,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       foldingRangeProvider: true,
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
     },
     serverInfo: { name: 'clem-registry' },
   };
@@ -353,6 +356,22 @@ connection.onHover((params) => guard(`hovering in ${params.textDocument.uri}`, n
   const h = hover(found.registry, found.doc.text.offsetAt(params.position));
   if (!h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(found.doc.text, h.offset, h.length) };
+}));
+
+connection.onCodeLens((params) => guard(`listing code lenses of ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  return shadowLenses(found.registry).map((l) => ({
+    range: rangeOf(found.doc.text, l.at.offset, l.at.length),
+    command: { title: l.title, command: GO_TO_ENTRY_COMMAND, arguments: [params.textDocument.uri, rangeOf(found.doc.text, l.target.offset, l.target.length)] },
+  }));
+}));
+
+connection.onDefinition((params) => guard(`finding the winning entry in ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  const target = winnerOf(found.registry, found.doc.text.offsetAt(params.position));
+  return target ? { uri: params.textDocument.uri, range: rangeOf(found.doc.text, target.offset, target.length) } : null;
 }));
 
 /** "Fix all of this kind in the file", usable from `editor.codeActionsOnSave`. */

@@ -1,7 +1,7 @@
 // Outline, folding and hover through the real language server over stdio.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CodeAction, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, CodeLens, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { positionAt, rangeOf, withServer, withTimeout } from './lspClient';
 
 const URI = 'file:///work/project/model_registry.json';
@@ -61,4 +61,20 @@ test('quick fixes and fix-all come back as workspace edits', () =>
     const all = await withTimeout(client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument, range: bar!.range, context: { diagnostics: [], only: ['source.fixAll'] } }), 'fix all');
     assert.equal(all.length, 1);
     assert.equal(all[0].kind, 'source.fixAll.clemRegistry');
+  }));
+
+test('a shadowed entry gets a code lens and a definition link to the winner', () =>
+  withServer(async (client) => {
+    const text = TEXT.replace('"gpt-4o",', '"qwen-gguf",');
+    client.open(URI, text);
+    await client.waitForVersion(URI, 1);
+    const textDocument = { uri: URI };
+    const lenses = await withTimeout(client.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument }), 'code lenses');
+    assert.equal(lenses.length, 1);
+    assert.deepEqual(lenses[0].range, rangeOf(text, '"qwen-gguf"', 1));
+    assert.equal(lenses[0].command?.command, 'clemRegistry.goToEntry');
+    assert.deepEqual(lenses[0].command?.arguments, [URI, rangeOf(text, '"qwen-gguf"', 0)]);
+    const position = positionAt(text, text.lastIndexOf('"qwen-gguf"') + 2);
+    const location = await withTimeout(client.connection.sendRequest<Location | null>('textDocument/definition', { textDocument, position }), 'definition');
+    assert.deepEqual(location, { uri: URI, range: rangeOf(text, '"qwen-gguf"', 0) });
   }));

@@ -1,7 +1,7 @@
 // Outline, folding and hover of the language service.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryDocument, documentSymbols, foldingRanges, hover } from '../../server/src/service';
+import { RegistryDocument, documentSymbols, foldingRanges, hover, shadowLenses, winnerOf } from '../../server/src/service';
 import { entry, registry } from './harness';
 
 const text = registry(entry('llamacpp', { model_name: 'qwen-gguf' }), entry('openai', { model_name: 'gpt-4o' }), { backend: 'anthropic', model_id: 'c' });
@@ -55,5 +55,24 @@ describe('hover', () => {
     assert.equal(hover(new RegistryDocument(other), bogus), undefined);
     assert.ok(hover(new RegistryDocument(other), other.indexOf('"model_id"') + 1), 'a known key of the same entry has a hover');
     assert.equal(hover(doc, at('"qwen-gguf"') + 2), undefined);
+  });
+});
+
+describe('navigation', () => {
+  const dup = registry(entry('openai', { model_name: 'm' }), entry('anthropic', { model_name: 'x' }), entry('mistral', { model_name: 'm' }));
+  const doc = new RegistryDocument(dup);
+  const first = dup.indexOf('"m"');
+  const second = dup.lastIndexOf('"m"');
+  it('puts a code lens on a shadowed entry that points to the winner', () => {
+    const lenses = shadowLenses(doc);
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0].at.offset, second);
+    assert.equal(lenses[0].target.offset, first);
+    assert.match(lenses[0].title, /entry \(0\).*"m"/);
+  });
+  it('goes from a duplicated name to the entry that wins, and nowhere from other places', () => {
+    assert.equal(winnerOf(doc, second + 1)?.offset, first);
+    assert.equal(winnerOf(doc, first + 1), undefined);
+    assert.equal(winnerOf(doc, dup.indexOf('"x"') + 1), undefined);
   });
 });

@@ -29,3 +29,6 @@ export const SETTINGS_SECTION = 'clemRegistry';
 
 /** The file name that is always a registry, wherever it lies. */
 export const REGISTRY_FILE_NAME = 'model_registry.json';
+
+/** The client command that reveals a range of a document: `[uri, range]` (the code lens's link to the winning entry). */
+export const GO_TO_ENTRY_COMMAND = 'clemRegistry.goToEntry';
