@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  CompletionItemKind,
   createConnection,
+  InsertTextFormat,
   DidChangeConfigurationNotification,
   MarkupKind,
   ProposedFeatures,
@@ -14,7 +16,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
-import { RegistryDocument, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { RegistryDocument, complete, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
 import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   GO_TO_ENTRY_COMMAND,
@@ -49,6 +51,8 @@ let settings: ServerSettings = defaultSettings();
 /** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
 let settingsLoaded = false;
 let canPullConfiguration = false;
+/** Whether the client takes snippets (tab stops) in completion items; plain text otherwise. */
+let snippetSupport = false;
 
 // ---- safety: a bug must cost one document's diagnostics, never the server -------------------------------------------
 
@@ -198,6 +202,7 @@ let dynamicConfigurationRegistration = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   if (!canPullConfiguration) {
     // Clients without workspace/configuration may pass settings at startup instead.
@@ -212,6 +217,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
+      completionProvider: { triggerCharacters: ['"'] },
       definitionProvider: true,
     },
     serverInfo: { name: 'clem-registry' },
@@ -373,6 +379,34 @@ connection.onDefinition((params) => guard(`finding the winning entry in ${params
   const target = winnerOf(found.registry, found.doc.text.offsetAt(params.position));
   return target ? { uri: params.textDocument.uri, range: rangeOf(found.doc.text, target.offset, target.length) } : null;
 }));
+
+const COMPLETION_KINDS = { key: CompletionItemKind.Property, value: CompletionItemKind.Value, entry: CompletionItemKind.Snippet } as const;
+
+connection.onCompletion((params) => guard(`completing in ${params.textDocument.uri}`, null, () => {
+  const found = registryOf(params.textDocument.uri);
+  if (!found) return null;
+  const { doc, registry } = found;
+  const offset = doc.text.offsetAt(params.position);
+  return complete(registry, offset).map((c) => {
+    const text = c.isSnippet && !snippetSupport ? snippetAsText(c.insertText) : c.insertText;
+    const span = c.replace ?? { offset, length: 0 };
+    return {
+      label: c.label,
+      kind: COMPLETION_KINDS[c.kind],
+      detail: c.detail,
+      documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+      sortText: c.sortText,
+      filterText: c.replace ? JSON.stringify(c.label.replace(/^"|"$/g, '')) : undefined,
+      insertTextFormat: c.isSnippet && snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      textEdit: { range: rangeOf(doc.text, span.offset, span.length), newText: text },
+    };
+  });
+}));
+
+/** A snippet's text without its tab stops, for clients that take plain text only. */
+function snippetAsText(snippet: string): string {
+  return snippet.replace(/\$\{\d+\|([^,|}]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
+}
 
 /** "Fix all of this kind in the file", usable from `editor.codeActionsOnSave`. */
 const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.clemRegistry`;

@@ -1,7 +1,7 @@
 // Outline, folding and hover through the real language server over stdio.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CodeAction, CodeLens, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { positionAt, rangeOf, withServer, withTimeout } from './lspClient';
 
 const URI = 'file:///work/project/model_registry.json';
@@ -77,4 +77,18 @@ test('a shadowed entry gets a code lens and a definition link to the winner', ()
     const position = positionAt(text, text.lastIndexOf('"qwen-gguf"') + 2);
     const location = await withTimeout(client.connection.sendRequest<Location | null>('textDocument/definition', { textDocument, position }), 'definition');
     assert.deepEqual(location, { uri: URI, range: rangeOf(text, '"qwen-gguf"', 0) });
+  }));
+
+test('completion offers the backend\'s keys inside model_config', () =>
+  withServer(async (client) => {
+    const text = TEXT.replace('"filename": "*Q4_K_M.gguf",', '"filename": "*Q4_K_M.gguf",\n            "",');
+    client.open(URI, text);
+    await client.waitForVersion(URI, 1);
+    const position = positionAt(text, text.indexOf('"",') + 1);
+    const items = await withTimeout(client.connection.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri: URI }, position }), 'completion');
+    const labels = items.map((i) => i.label);
+    assert.ok(labels.includes('bos_string') && labels.includes('custom_chat_template'), JSON.stringify(labels));
+    assert.ok(!labels.includes('filename'), 'already present');
+    const bos = items.find((i) => i.label === 'bos_string')!;
+    assert.deepEqual((bos.textEdit as { range: unknown }).range, rangeOf(text, '""'));
   }));

@@ -1,7 +1,7 @@
 // Outline, folding and hover of the language service.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryDocument, documentSymbols, foldingRanges, hover, shadowLenses, winnerOf } from '../../server/src/service';
+import { RegistryDocument, complete, documentSymbols, foldingRanges, hover, shadowLenses, winnerOf } from '../../server/src/service';
 import { entry, registry } from './harness';
 
 const text = registry(entry('llamacpp', { model_name: 'qwen-gguf' }), entry('openai', { model_name: 'gpt-4o' }), { backend: 'anthropic', model_id: 'c' });
@@ -74,5 +74,53 @@ describe('navigation', () => {
     assert.equal(winnerOf(doc, second + 1)?.offset, first);
     assert.equal(winnerOf(doc, first + 1), undefined);
     assert.equal(winnerOf(doc, dup.indexOf('"x"') + 1), undefined);
+  });
+});
+
+describe('completion', () => {
+  const text = `[
+    {
+        "model_name": "q",
+        "backend": "llamacpp",
+        "huggingface_id": "Q/Q",
+        "model_config": {
+            "premade_chat_template": true,
+            ""
+        }
+    },
+    {"model_name": "o", "backend": "", "languages": [""]}
+]`;
+  const doc = new RegistryDocument(text);
+  const labels = (offset: number) => complete(doc, offset).map((c) => c.label);
+  it("offers the backend's model_config keys that are not there yet, required ones first, dead ones not at all", () => {
+    const items = complete(doc, text.indexOf('""') + 1);
+    const keys = items.map((c) => c.label);
+    assert.ok(keys.includes('eos_to_cull') && keys.includes('filename'));
+    assert.ok(!keys.includes('premade_chat_template'), 'already present');
+    assert.ok(!keys.includes('execute_on'), 'ignored by clemcore');
+    assert.ok(!keys.includes('model_id'), 'a top-level key');
+    const sorted = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((c) => c.label);
+    assert.ok(sorted.indexOf('eos_to_cull') < sorted.indexOf('bos_string'));
+    const item = items.find((c) => c.label === 'eos_to_cull')!;
+    assert.equal(item.replace?.offset, text.indexOf('""'));
+    assert.match(item.insertText, /^"eos_to_cull": /);
+  });
+  it('offers backend names of the target version and enum/boolean values', () => {
+    const backends = labels(text.indexOf('"backend": ""') + 12);
+    assert.ok(backends.includes('"llamacpp"') && !backends.includes('"vllm"'));
+    assert.ok(new RegistryDocument(text, { clemcoreVersion: '3.3' }).entryAt(0) === undefined);
+    assert.deepEqual(labels(text.indexOf('true') + 2), ['true', 'false']);
+  });
+  it('offers language codes in languages', () => {
+    const langs = labels(text.indexOf('[""]') + 2);
+    assert.ok(langs.includes('"en"') && langs.includes('"de"'));
+  });
+  it('offers a whole-entry snippet per backend between entries', () => {
+    const items = complete(doc, text.length - 1);
+    const llama = items.find((c) => c.label === 'llamacpp entry')!;
+    assert.ok(llama.isSnippet);
+    assert.match(llama.insertText, /"huggingface_id"/);
+    assert.match(llama.insertText, /"model_config": \{\n {8}"filename"/);
+    for (const item of items) assert.doesNotThrow(() => JSON.parse(item.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '')), item.label);
   });
 });

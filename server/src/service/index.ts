@@ -7,3 +7,4 @@ export { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 export { getSchemaSet, SchemaSet } from './schemaSet';
 export type { RegistryDiagnostic, ServiceSettings, Severity, JsonPath, Span, DiagnosticData } from './types';
 export { shadowLenses, winnerOf, type ShadowLens } from './navigation';
+export { complete, type CompletionEntry } from './completion';
