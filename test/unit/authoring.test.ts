@@ -124,3 +124,20 @@ describe('completion', () => {
     for (const item of items) assert.doesNotThrow(() => JSON.parse(item.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '')), item.label);
   });
 });
+
+describe('regex hover', () => {
+  const hoverOn = (body: string) => {
+    const text = registry(entry('llamacpp', {}, { eos_to_cull: '@@' })).replace('"@@"', `"${body}"`);
+    return hover(new RegistryDocument(text), text.indexOf(`"${body}"`) + 2)!.markdown;
+  };
+  it('reads an escaped token as literal text and shows what re.sub leaves', () => {
+    const md = hoverOn('<\\\\|im_end\\\\|>');
+    assert.match(md, /matches the literal text `<\|im_end\|>`/);
+    assert.match(md, /after: `The capital of France is Paris\.`/);
+  });
+  it('reads an unescaped bar as alternatives, and shows the damage', () => {
+    const md = hoverOn('<|im_end|>');
+    assert.match(md, /matches `<` OR `im_end` OR `>`/);
+    assert.match(md, /after: `The capital of France is Paris\.\|\|`/);
+  });
+});

@@ -6,3 +6,4 @@ export { py310Judgement } from './py310';
 export { fullMatch, search, sub, split } from './match';
 export type { MatchOptions, SearchResult } from './match';
 export { canMatchEmpty, widthRange } from './analyze';
+export { explainPattern, visible } from './explain';

@@ -5,6 +5,7 @@ import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schemaSet';
 import { entryValue } from './outline';
+import { explainPattern, parsePattern, sub, visible } from '../pyre';
 
 export interface HoverResult {
   markdown: string;
@@ -48,7 +49,30 @@ export function hover(doc: RegistryDocument, offset: number): HoverResult | unde
     const markdown = backendHover(schemas, node.value, entry.version);
     return markdown ? { markdown, ...at } : undefined;
   }
+  const key = path[path.length - 1];
+  const schema = schemas.objectSchemaAt(backend, path.slice(0, -1))?.properties?.[key];
+  if (schema?.['x-clem-kind'] === 'regex' && typeof node.value === 'string') {
+    return { markdown: regexHover(key, node.value), ...at };
+  }
   return undefined;
+}
+
+/** A sample reply with the model's end marker as plain text, the case `eos_to_cull` exists for. */
+function sampleReply(pattern: string): string {
+  const marker = pattern.replace(/\\([^A-Za-z0-9])/g, '$1');
+  return `The capital of France is Paris.${marker}`;
+}
+
+function regexHover(key: string, pattern: string): string {
+  const parsed = parsePattern(pattern);
+  if (!parsed.ok) return `**\`${key}\`** is not a valid Python regular expression: ${parsed.error.message} at position ${parsed.error.pos}.`;
+  const lines = [`**\`${key}\`** (Python regex \`${visible(pattern)}\`) ${explainPattern(parsed.ast)}.`];
+  const sample = sampleReply(pattern);
+  const culled = sub(parsed.ast, sample, '', { maxSteps: 100_000 });
+  if (culled !== undefined) {
+    lines.push('', `\`re.sub\` on a sample reply:`, '', `- before: \`${visible(sample)}\``, `- after: \`${visible(culled)}\``);
+  }
+  return lines.join('\n');
 }
 
 function keyHover(schemas: SchemaSet, backend: string | undefined, path: string[], version: string): string | undefined {
