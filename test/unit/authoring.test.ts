@@ -141,3 +141,19 @@ describe('regex hover', () => {
     assert.match(md, /after: `The capital of France is Paris\.\|\|`/);
   });
 });
+
+describe('template hover', () => {
+  it('renders the template for a sample conversation with the entry\'s BOS/EOS, whitespace visible', () => {
+    const template = "{{ bos_token }}{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}{{ eos_token }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+    const text = registry(entry('llamacpp', {}, { premade_chat_template: false, custom_chat_template: template, bos_string: '<s>', eos_string: '</s>' }));
+    const md = hover(new RegistryDocument(text), text.indexOf('"{{ bos_token') + 3)!.markdown;
+    assert.match(md, /sample conversation/);
+    assert.match(md, /\*\*<s>\*\*\*\*<\|system\|>\*\*↵/);
+    assert.match(md, /Another one\?\*\*<\/s>\*\*↵/);
+    assert.match(md, /\*\*<\|assistant\|>\*\*↵/);
+  });
+  it('says when rendering fails', () => {
+    const text = registry(entry('llamacpp', {}, { premade_chat_template: false, custom_chat_template: "{{ raise_exception('no system messages') }}" }));
+    assert.match(hover(new RegistryDocument(text), text.indexOf('"{{ raise') + 3)!.markdown, /Rendering fails: no system messages/);
+  });
+});

@@ -6,6 +6,7 @@ import { parseJson } from './jsonText';
 import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schemaSet';
 import { entryValue } from './outline';
 import { explainPattern, parsePattern, sub, visible } from '../pyre';
+import { renderChatTemplate, showPrompt } from './templatePreview';
 
 export interface HoverResult {
   markdown: string;
@@ -54,7 +55,23 @@ export function hover(doc: RegistryDocument, offset: number): HoverResult | unde
   if (schema?.['x-clem-kind'] === 'regex' && typeof node.value === 'string') {
     return { markdown: regexHover(key, node.value), ...at };
   }
+  if (schema?.['x-clem-kind'] === 'jinja' && typeof node.value === 'string') {
+    return { markdown: templateHover(node.value, value, backend), ...at };
+  }
   return undefined;
+}
+
+function templateHover(source: string, entry: Record<string, unknown>, backend: string | undefined): string {
+  const config = (entry.model_config ?? {}) as Record<string, unknown>;
+  const fromRegistry = backend === 'llamacpp' && typeof config.bos_string === 'string' && typeof config.eos_string === 'string';
+  const tokens = fromRegistry ? { bos: config.bos_string as string, eos: config.eos_string as string } : { bos: '<bos>', eos: '<eos>' };
+  const where = fromRegistry
+    ? 'BOS/EOS from `bos_string`/`eos_string` (at run time the GGUF\'s own tokens take precedence when it has them)'
+    : 'BOS/EOS shown as `<bos>`/`<eos>`: the real ones come from the tokenizer or GGUF';
+  const result = renderChatTemplate(source, tokens);
+  const head = `**\`custom_chat_template\`** rendered for a sample conversation (system, user, assistant, user) with add_generation_prompt=True; ${where}.`;
+  if (!result.ok) return `${head}\n\nRendering fails: ${result.error}`;
+  return `${head}\n\n${showPrompt(result.prompt)}`;
 }
 
 /** A sample reply with the model's end marker as plain text, the case `eos_to_cull` exists for. */

@@ -1,0 +1,56 @@
+// Renders a chat template for a short sample conversation the way clemcore's backend would call it (after
+// ensure_alternating_roles, with add_generation_prompt=True and the entry's BOS/EOS), for the template hover.
+import { Template } from '@huggingface/jinja';
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export const SAMPLE_CONVERSATION: ChatMessage[] = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Name a colour.' },
+  { role: 'assistant', content: 'Blue.' },
+  { role: 'user', content: 'Another one?' },
+];
+
+/** clemcore's ensure_alternating_roles: drop an empty leading system message, merge consecutive same-role messages. */
+export function ensureAlternatingRoles(messages: ChatMessage[]): ChatMessage[] {
+  const out = messages.map((m) => ({ ...m }));
+  if (out.length && out[0].role === 'system' && !out[0].content) out.shift();
+  const merged: ChatMessage[] = [];
+  for (const m of out) {
+    const last = merged[merged.length - 1];
+    if (last && last.role === m.role) last.content = `${last.content}\n\n${m.content}`;
+    else merged.push(m);
+  }
+  return merged;
+}
+
+export type RenderResult = { ok: true; prompt: string } | { ok: false; error: string };
+
+export function renderChatTemplate(source: string, tokens: { bos: string; eos: string }, messages = SAMPLE_CONVERSATION): RenderResult {
+  try {
+    const template = new Template(source);
+    const prompt = template.render({
+      messages: ensureAlternatingRoles(messages),
+      bos_token: tokens.bos,
+      eos_token: tokens.eos,
+      add_generation_prompt: true,
+      // raise_exception and strftime_now, which llama-cpp-python and transformers provide, are built into
+      // @huggingface/jinja.
+    });
+    return { ok: true, prompt };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The prompt with line breaks and tabs shown, and special tokens (`<|...|>`, `<s>`, `</s>`, ...) set in bold. */
+export function showPrompt(prompt: string): string {
+  const escaped = prompt.replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
+  return escaped
+    .replace(/<\|[^|>\n]{1,40}\|>|<\/?s>|<[a-z_]{2,30}>|<\/[a-z_]{2,30}>/gi, (t) => `**${t}**`)
+    .replace(/\t/g, '⇥')
+    .replace(/\n/g, '↵  \n');
+}
