@@ -48,6 +48,12 @@ describe('JSON syntax', () => {
     const d = diags.find((x) => x.code === 'unknown-key')!;
     assert.deepEqual(d.path, ['bogus_key']);
   });
+  it('flags nesting past what Python\'s json reads, the same way whatever the stack', () => {
+    const nested = (n: number) => registry(entry('openai', {}, { extra_body: '@@' })).replace('"@@"', '['.repeat(n) + ']'.repeat(n));
+    const deep = checkRegistry(nested(1000));
+    assert.ok(deep.some((d) => d.code === 'json-syntax' && /1003 levels deep/.test(d.message)), deep.map((d) => d.message).join('\n'));
+    assert.ok(!checkRegistry(nested(100)).some((d) => d.code === 'json-syntax'));
+  });
   it('survives absurd nesting', () => {
     const deep = '['.repeat(20000) + ']'.repeat(20000);
     const diags = checkRegistry(deep);

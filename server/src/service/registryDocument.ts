@@ -1,7 +1,7 @@
 // A registry file under check: parses once per version, validates per entry (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
-import { scanTopLevel } from './topLevelScan';
+import { nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
@@ -97,9 +97,10 @@ export class RegistryDocument {
     // Looking entries up by text costs a hash of the whole file, so it is done only when there are results to reuse.
     let previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
     const slots: EntrySlot[] = [];
-    const add = (start: number, end: number, index: number | undefined, value: unknown, colons?: number) => {
+    const add = (start: number, end: number, index: number | undefined, value: unknown, colons?: number, depth?: number) => {
       const key = text.slice(start, end);
-      const result = previous?.get(key) ?? this.checkEntry(key, value, colons);
+      const outer = index === undefined ? 0 : 1; // the top-level array is one level too
+      const result = previous?.get(key) ?? this.checkEntry(key, value, colons, (depth ?? nestingDepth(key)) + outer);
       slots.push({ start, text: key, index, result, summary: { ...result.summary, start, index } });
     };
     // The common case, a valid file: a scan finds the elements, and JSON.parse reads each one right before its
@@ -114,7 +115,7 @@ export class RegistryDocument {
         if (item === INVALID) valid = false;
         else {
           shapes.push({ kind: kindOf(item), offset: span.start, length: span.end - span.start });
-          if (shapes[i].kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons);
+          if (shapes[i].kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons, span.depth);
         }
       }
       if (valid) this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : checkShape(shapes[0], []);
@@ -163,7 +164,7 @@ export class RegistryDocument {
     // Still one valid object from the same `{` to the same `}`: the rest of the file is untouched and still valid.
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-    const result = this.checkEntry(entryText, value);
+    const result = this.checkEntry(entryText, value, undefined, nestingDepth(entryText) + (slot.index === undefined ? 0 : 1));
     this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: { ...result.summary, start: slot.start, index: slot.index } };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
@@ -186,20 +187,22 @@ export class RegistryDocument {
   }
 
   /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
-  private checkEntry(text: string, value: unknown, colons?: number): EntryResult {
+  private checkEntry(text: string, value: unknown, colons: number | undefined, depth: number): EntryResult {
+    // Python's json gives up past about 990 levels (RecursionError); the rules would recurse that deep too.
+    if (depth > MAX_JSON_DEPTH) return tooDeepEntry(text, depth);
     let ctx: EntryContext;
     try {
       ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
-      return tooDeepEntry(text);
+      return tooDeepEntry(text, depth);
     }
     for (const rule of ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {
         // Nesting thousands of levels deep overflows the rules' recursion; Python's json gave up long before.
-        if (err instanceof RangeError) return tooDeepEntry(text);
+        if (err instanceof RangeError) return tooDeepEntry(text, depth);
         // A rule bug must never take the server down; say so on the entry instead.
         ctx.report('json-syntax', { offset: 0, length: 1 }, [], `clem-registry could not check this entry: ${String(err)}`, { severity: 'information' });
       }
@@ -253,9 +256,12 @@ export class RegistryDocument {
 
 }
 
-function tooDeepEntry(text: string): EntryResult {
+/** The nesting depth past which Python's json raises RecursionError (994 from a shallow stack; clemcore's is deeper). */
+const MAX_JSON_DEPTH = 990;
+
+function tooDeepEntry(text: string, depth: number): EntryResult {
   return {
-    diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: "This entry nests arrays or objects thousands of levels deep; Python's json fails on it with RecursionError, so clemcore ignores the file." }],
+    diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: `This entry nests arrays or objects ${depth} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError), so clemcore ignores the file. Flatten the structure.` }],
     summary: { length: text.length, hasModelName: false },
   };
 }

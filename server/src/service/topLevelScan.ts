@@ -6,6 +6,8 @@ export interface ElementSpan {
   end: number;
   /** Colons outside strings: the number of properties in the element, counted during the same pass. */
   colons: number;
+  /** How deeply the element nests arrays and objects (1 for an object of scalars). */
+  depth: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSp
   if (i >= text.length) return undefined;
   if (text.charCodeAt(i) !== 91 /* [ */) {
     const end = skipValue(text, i);
-    return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [{ start: i, end, colons: lastColons }] } : undefined;
+    return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [{ start: i, end, colons: lastColons, depth: lastDepth }] } : undefined;
   }
   const spans: ElementSpan[] = [];
   i = skipSpace(text, i + 1);
@@ -27,7 +29,7 @@ export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSp
     for (;;) {
       const end = skipValue(text, i);
       if (end === i) return undefined;
-      spans.push({ start: i, end, colons: lastColons });
+      spans.push({ start: i, end, colons: lastColons, depth: lastDepth });
       i = skipSpace(text, end);
       if (text.charCodeAt(i) !== 44 /* , */) break;
       i = skipSpace(text, i + 1);
@@ -59,12 +61,20 @@ export function skipString(text: string, i: number): number {
   }
 }
 
-/** Colons outside strings seen by the last skipValue of an object or array. */
+/** Colons outside strings, and the deepest nesting, seen by the last skipValue. */
 let lastColons = 0;
+let lastDepth = 0;
+
+/** How deeply a JSON text nests arrays and objects. */
+export function nestingDepth(text: string): number {
+  skipValue(text, skipSpace(text, 0));
+  return lastDepth;
+}
 
 /** The end of the value that starts at `i`. */
 export function skipValue(text: string, i: number): number {
   lastColons = 0;
+  lastDepth = 0;
   const c = text.charCodeAt(i);
   if (c === 34) return skipString(text, i);
   if (c !== 123 && c !== 91) {
@@ -84,7 +94,9 @@ export function skipValue(text: string, i: number): number {
       continue;
     }
     if (d === 58) lastColons++;
-    else if (d === 123 || d === 91) depth++;
+    else if (d === 123 || d === 91) {
+      if (++depth > lastDepth) lastDepth = depth;
+    }
     else if (d === 125 || d === 93) {
       depth--;
       if (depth === 0) return j + 1;
