@@ -1,6 +1,6 @@
 // The language server: LSP wiring only. Keeps one RegistryDocument per open registry, feeds it the editor's
 // incremental edits as offsets, and publishes the service's findings after a short debounce.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -14,9 +14,12 @@ import {
   type DidChangeTextDocumentParams,
   type InitializeParams,
   type InitializeResult,
+  type Range,
+  type SymbolInformation,
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
-import { RegistryDocument, complete, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { registryFilesIn, symbolsOfFile } from './lsp/workspaceRegistries';
+import { RegistryDocument, complete, type EntrySymbol, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
 import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   GO_TO_ENTRY_COMMAND,
@@ -51,6 +54,8 @@ let settings: ServerSettings = defaultSettings();
 /** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
 let settingsLoaded = false;
 let canPullConfiguration = false;
+/** The workspace folders on disk, where workspace symbols look for registry files. */
+let workspaceFolders: string[] = [];
 /** Whether the client takes snippets (tab stops) in completion items; plain text otherwise. */
 let snippetSupport = false;
 
@@ -202,6 +207,8 @@ let dynamicConfigurationRegistration = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => documentPathOf(f.uri)).filter((p): p is string => p !== undefined);
+  if (!workspaceFolders.length && params.rootUri) workspaceFolders = [documentPathOf(params.rootUri)].filter((p): p is string => p !== undefined);
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   if (!canPullConfiguration) {
@@ -219,6 +226,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: ['"'] },
       definitionProvider: true,
+      workspaceSymbolProvider: true,
     },
     serverInfo: { name: 'clem-registry' },
   };
@@ -407,6 +415,34 @@ connection.onCompletion((params) => guard(`completing in ${params.textDocument.u
 function snippetAsText(snippet: string): string {
   return snippet.replace(/\$\{\d+\|([^,|}]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
 }
+
+connection.onWorkspaceSymbol((params) => guard('finding entries in the workspace', [], () => {
+  const query = params.query.toLowerCase();
+  const out: SymbolInformation[] = [];
+  const seen = new Set<string>();
+  const add = (uri: string, symbols: EntrySymbol[], position: (offset: number, length: number) => Range) => {
+    seen.add(uri);
+    for (const s of symbols) {
+      if (query && !s.name.toLowerCase().includes(query)) continue;
+      out.push({ name: s.name, containerName: s.detail, kind: SymbolKind.Object, location: { uri, range: position(s.selectionOffset, s.selectionLength) } });
+    }
+  };
+  // Open registries first: their text may be newer than the file on disk.
+  for (const uri of documents.keys()) {
+    const found = registryOf(uri);
+    if (found) add(uri, documentSymbols(found.registry), (o, l) => rangeOf(found.doc.text, o, l));
+  }
+  for (const file of registryFilesIn(workspaceFolders, REGISTRY_FILE_NAME)) {
+    const uri = pathToFileURL(file).toString();
+    if (seen.has(uri)) continue;
+    const symbols = symbolsOfFile(file, serviceSettings(settings, file));
+    if (symbols) {
+      const buffer = new TextBuffer(uri, 0, symbols.text);
+      add(uri, symbols.symbols, (o, l) => rangeOf(buffer, o, l));
+    }
+  }
+  return out;
+}));
 
 /** "Fix all of this kind in the file", usable from `editor.codeActionsOnSave`. */
 const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.clemRegistry`;

@@ -1,7 +1,11 @@
 // Outline, folding and hover through the real language server over stdio.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, FoldingRange, Hover, Location, MarkupContent, SymbolInformation } from 'vscode-languageserver-protocol/node';
 import { positionAt, rangeOf, withServer, withTimeout } from './lspClient';
 
 const URI = 'file:///work/project/model_registry.json';
@@ -92,3 +96,24 @@ test('completion offers the backend\'s keys inside model_config', () =>
     const bos = items.find((i) => i.label === 'bos_string')!;
     assert.deepEqual((bos.textEdit as { range: unknown }).range, rangeOf(text, '""'));
   }));
+
+test('workspace symbols find entries in open registries and in registry files on disk', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-ws-'));
+  try {
+    mkdirSync(path.join(root, 'experiments', 'a'), { recursive: true });
+    mkdirSync(path.join(root, 'node_modules', 'x'), { recursive: true });
+    writeFileSync(path.join(root, 'experiments', 'a', 'model_registry.json'), '[{"model_name": "qwen-on-disk", "backend": "openai", "model_id": "q"}]');
+    writeFileSync(path.join(root, 'node_modules', 'x', 'model_registry.json'), '[{"model_name": "qwen-ignored", "backend": "openai", "model_id": "q"}]');
+    await withServer(async (client) => {
+      client.open(URI, TEXT);
+      await client.waitForVersion(URI, 1);
+      const symbols = await withTimeout(client.connection.sendRequest<SymbolInformation[]>('workspace/symbol', { query: 'qwen' }), 'workspace symbols');
+      assert.deepEqual(symbols.map((s) => s.name).sort(), ['qwen-gguf', 'qwen-on-disk']);
+      const disk = symbols.find((s) => s.name === 'qwen-on-disk')!;
+      assert.equal(disk.location.uri, pathToFileURL(path.join(root, 'experiments', 'a', 'model_registry.json')).toString());
+      assert.equal(disk.containerName, 'openai');
+    }, undefined, pathToFileURL(root).toString());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -60,13 +60,13 @@ export class LspClient {
   }
 
   /** Starts the server and completes the initialize handshake (with the configuration capability). */
-  static async start(settings: Record<string, unknown> = { debounceMs: 0 }): Promise<LspClient> {
+  static async start(settings: Record<string, unknown> = { debounceMs: 0 }, rootUri: string | null = null): Promise<LspClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, settings);
     try {
       await withTimeout(client.connection.sendRequest('initialize', {
         processId: process.pid,
-        rootUri: null,
+        rootUri,
         capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
       }), 'initialize');
       await client.connection.sendNotification('initialized', {});
@@ -150,8 +150,8 @@ export class LspClient {
 }
 
 /** Starts a server for one test body and always stops it, killing it when the body failed. */
-export async function withServer(body: (client: LspClient) => Promise<void>, settings?: Record<string, unknown>): Promise<void> {
-  const client = await LspClient.start(settings);
+export async function withServer(body: (client: LspClient) => Promise<void>, settings?: Record<string, unknown>, rootUri: string | null = null): Promise<void> {
+  const client = await LspClient.start(settings, rootUri);
   try {
     await body(client);
   } catch (err) {
