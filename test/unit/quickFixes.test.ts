@@ -78,6 +78,21 @@ describe('quick fixes', () => {
     const before = '[{"model_name": "m", "backend": "openai", "model_id": "a",}]';
     assert.equal(fixed(before, 'json-trailing-comma'), '[{"model_name": "m", "backend": "openai", "model_id": "a"}]');
   });
+  it('adds a missing key in the object\'s indentation, with eos_to_cull taken from eos_string', () => {
+    const before = entry('            "eos_string": "<|im_end|>"');
+    assert.equal(fixed(before, 'missing-key'), entry('            "eos_string": "<|im_end|>",\n            "eos_to_cull": "<\\\\|im_end\\\\|>"'));
+  });
+  it('moves huggingface_id out of model_config to the entry', () => {
+    const before = '[\n    {\n        "model_name": "m",\n        "backend": "huggingface_local",\n        "model_config": {\n            "huggingface_id": "org/m",\n            "premade_chat_template": true,\n            "eos_to_cull": "</s>"\n        }\n    }\n]';
+    const after = fixed(before, 'misplaced-key');
+    assert.equal(after, '[\n    {\n        "model_name": "m",\n        "backend": "huggingface_local",\n        "model_config": {\n            "premade_chat_template": true,\n            "eos_to_cull": "</s>"\n        },\n        "huggingface_id": "org/m"\n    }\n]');
+  });
+  it('moves a capability flag into multimodality, creating it when needed', () => {
+    const existing = '[{"model_name": "c", "backend": "anthropic", "model_id": "c", "model_config": {"multimodality": {"multiple_images": true}, "single_image": true}}]';
+    assert.equal(fixed(existing, 'misplaced-key'), '[{"model_name": "c", "backend": "anthropic", "model_id": "c", "model_config": {"multimodality": {"multiple_images": true, "single_image": true}}}]');
+    const missing = '[{"model_name": "c", "backend": "anthropic", "model_id": "c", "model_config": {"thinking_mode": true, "single_image": true}}]';
+    assert.equal(fixed(missing, 'misplaced-key'), '[{"model_name": "c", "backend": "anthropic", "model_id": "c", "model_config": {"thinking_mode": true, "multimodality": {"single_image": true}}}]');
+  });
   it('fixes every safe finding at once, and only those', () => {
     const before = entry('            "eos_to_cull": "<|im_end|>",\n            "eos_string": "<\\\\|x\\\\|>"', '\n        "release_date": "06-08-24",');
     const doc = new RegistryDocument(before);

@@ -2,6 +2,7 @@
 import { findNodeAtOffset } from 'jsonc-parser';
 import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
+import { entryValue } from './outline';
 import type { DiagnosticData, Span } from './types';
 
 export interface FixEdit {
@@ -46,6 +47,35 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       return (d.suggestions ?? []).map((s, i) => fix(`Rename to \`${s}\``, [{ offset: finding.offset, length: finding.length, newText: JSON.stringify(s) }], i === 0));
     case 'id-key-mismatch':
       return (d.suggestions ?? []).map((s) => fix(`Rename to \`${s}\``, [{ offset: finding.offset, length: finding.length, newText: JSON.stringify(s) }]));
+    case 'missing-key':
+    case 'missing-doc-key':
+    case 'missing-backend':
+    case 'missing-model-name':
+    case 'template-missing':
+    case 'cot-end-tag-missing':
+    case 'license-format': {
+      const entry = doc.entryAt(finding.offset);
+      const missing = d.missingKeys ?? [];
+      if (!entry || !missing.length) return [];
+      const value = entryValue(entry.text);
+      const edits = missing.map((m) => insertProperty(entry.text, entry.start, m.parentPath.filter((p): p is string => typeof p === 'string'), m.key, valueFor(m.key, m.type, value)));
+      if (edits.some((e) => !e)) return [];
+      const names = missing.map((m) => `\`${m.key}\``).join(', ');
+      return [fix(`Add ${names}`, mergeInsertions(edits as FixEdit[]))];
+    }
+    case 'misplaced-key': {
+      const entry = doc.entryAt(finding.offset);
+      if (!entry || typeof d.key !== 'string' || !Array.isArray(d.targetPath)) return [];
+      const where = keyPathAt(entry.text, finding.offset - entry.start);
+      if (!where) return [];
+      const target = d.targetPath.filter((p): p is string => typeof p === 'string');
+      const insert = insertProperty(entry.text, entry.start, target, d.key, where.valueText)
+        // The target object may not exist yet (multimodality): create it in its parent.
+        ?? insertProperty(entry.text, entry.start, target.slice(0, -1), target[target.length - 1], `{${JSON.stringify(d.key)}: ${where.valueText}}`);
+      if (!insert) return [];
+      const removal = removalOf(doc.getText(), { offset: entry.start + where.pair.offset, length: where.pair.length });
+      return [fix(`Move \`${d.key}\` to ${target.length ? `\`${target.join('.')}\`` : 'the entry'}`, [removal, insert])];
+    }
     case 'presence-flag-false':
     case 'json-duplicate-key': {
       if (!d.remove) return [];
@@ -70,6 +100,78 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       return [fix(title, [{ ...span, newText: d.replacement }])];
     }
   }
+}
+
+/** A value for a missing key: taken from the entry where it can be (eos_to_cull from eos_string), else by type. */
+function valueFor(key: string, type: string | undefined, entry: Record<string, unknown>): string {
+  const config = (entry.model_config ?? {}) as Record<string, unknown>;
+  if (key === 'eos_to_cull' && typeof config.eos_string === 'string' && config.eos_string) {
+    return JSON.stringify(config.eos_string.replace(/[.^$*+?{}[\]\\|()]/g, (c) => `\\${c}`));
+  }
+  if (key === 'premade_chat_template') return 'true';
+  if (key === 'cot_end_tag') return JSON.stringify('</think>');
+  switch (type) {
+    case 'boolean':
+      return 'false';
+    case 'integer':
+    case 'number':
+      return '1';
+    case 'object':
+      return key === 'license' ? '{"name": "", "url": ""}' : '{}';
+    case 'array':
+      return '[]';
+    default:
+      return '""';
+  }
+}
+
+/**
+ * Inserts `"key": value` as the last property of the object at `objectPath` in an entry (offsets of the file),
+ * in the indentation the object's other properties use. Undefined when there is no such object.
+ */
+function insertProperty(entryText: string, entryStart: number, objectPath: string[], key: string, valueText: string): FixEdit | undefined {
+  const root = parseJson(entryText).root;
+  let node = root;
+  for (const seg of objectPath) node = node?.children?.find((p) => p.children?.[0]?.value === seg)?.children?.[1];
+  if (!node || node.type !== 'object') return undefined;
+  const close = node.offset + node.length - 1;
+  const property = `${JSON.stringify(key)}: ${valueText}`;
+  const last = node.children?.[node.children.length - 1];
+  if (last) {
+    const indent = indentationAt(entryText, last.offset);
+    const sameLine = !entryText.slice(node.offset, last.offset).includes('\n');
+    const text = sameLine ? `, ${property}` : `,\n${indent}${property}`;
+    return { offset: entryStart + last.offset + last.length, length: 0, newText: text };
+  }
+  const outer = indentationAt(entryText, node.offset);
+  return { offset: entryStart + node.offset + 1, length: close - node.offset - 1, newText: `\n${outer}    ${property}\n${outer}` };
+}
+
+/** The leading whitespace of the line that holds `offset`. */
+function indentationAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+/** Several insertions at one place become one edit, in order. */
+function mergeInsertions(edits: FixEdit[]): FixEdit[] {
+  const out: FixEdit[] = [];
+  for (const e of edits) {
+    const same = out.find((o) => o.offset === e.offset && o.length === 0 && e.length === 0);
+    if (same) same.newText += e.newText;
+    else out.push({ ...e });
+  }
+  return out;
+}
+
+/** The property pair whose key is at `offset` in an entry's text, with its value's text. */
+function keyPathAt(entryText: string, offset: number): { pair: Span; valueText: string } | undefined {
+  const root = parseJson(entryText).root;
+  const keyNode = root && findNodeAtOffset(root, offset, true);
+  const pair = keyNode?.parent;
+  const value = pair?.children?.[1];
+  if (!pair || pair.type !== 'property' || !value) return undefined;
+  return { pair: { offset: pair.offset, length: pair.length }, valueText: entryText.slice(value.offset, value.offset + value.length) };
 }
 
 /** Every bulk-safe fix of the given findings, without overlapping edits, in file order. */
