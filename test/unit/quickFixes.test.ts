@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryDocument, fixAll, quickFixes, type FixEdit } from '../../server/src/service';
+import { endMarkerOf } from '../../server/src/service/quickFixes';
 
 function apply(text: string, edits: FixEdit[]): string {
   let out = text;
@@ -81,6 +82,15 @@ describe('quick fixes', () => {
   it('adds a missing key in the object\'s indentation, with eos_to_cull taken from eos_string', () => {
     const before = entry('            "eos_string": "<|im_end|>"');
     assert.equal(fixed(before, 'missing-key'), entry('            "eos_string": "<|im_end|>",\n            "eos_to_cull": "<\\\\|im_end\\\\|>"'));
+  });
+  it('takes eos_to_cull from the end marker of the entry\'s template when there is no eos_string', () => {
+    assert.equal(endMarkerOf("{% for message in messages %}<|user|>{{ message['content'] }}<|end|>{% endfor %}"), '<|end|>');
+    assert.equal(endMarkerOf("{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"), '<|im_end|>');
+    assert.equal(endMarkerOf('{{ messages }}'), undefined);
+    const template = "{% for message in messages %}{{ message['content'] }}<|eot_id|>{% endfor %}";
+    const before = entry(`            "premade_chat_template": false,\n            "custom_chat_template": ${JSON.stringify(template)}`).replace('            "premade_chat_template": true,\n', '');
+    const after = fixed(before, 'missing-key');
+    assert.ok(after.includes('"eos_to_cull": "<\\\\|eot_id\\\\|>"'), after);
   });
   it('moves huggingface_id out of model_config to the entry', () => {
     const before = '[\n    {\n        "model_name": "m",\n        "backend": "huggingface_local",\n        "model_config": {\n            "huggingface_id": "org/m",\n            "premade_chat_template": true,\n            "eos_to_cull": "</s>"\n        }\n    }\n]';

@@ -105,8 +105,9 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
 /** A value for a missing key: taken from the entry where it can be (eos_to_cull from eos_string), else by type. */
 function valueFor(key: string, type: string | undefined, entry: Record<string, unknown>): string {
   const config = (entry.model_config ?? {}) as Record<string, unknown>;
-  if (key === 'eos_to_cull' && typeof config.eos_string === 'string' && config.eos_string) {
-    return JSON.stringify(config.eos_string.replace(/[.^$*+?{}[\]\\|()]/g, (c) => `\\${c}`));
+  if (key === 'eos_to_cull') {
+    const marker = typeof config.eos_string === 'string' && config.eos_string ? config.eos_string : endMarkerOf(config.custom_chat_template);
+    if (marker) return JSON.stringify(marker.replace(/[.^$*+?{}[\]\\|()]/g, (c) => `\\${c}`));
   }
   if (key === 'premade_chat_template') return 'true';
   if (key === 'cot_end_tag') return JSON.stringify('</think>');
@@ -123,6 +124,18 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
     default:
       return '""';
   }
+}
+
+/**
+ * The end-of-turn marker a chat template writes right after a message's content (`{{ message['content'] }}<|im_end|>`,
+ * `message['content'] + '<|eot_id|>'`), when it writes a literal one.
+ */
+export function endMarkerOf(template: unknown): string | undefined {
+  if (typeof template !== 'string') return undefined;
+  const token = String.raw`(<\|[^|\s'"]{1,40}\|>|</s>|<[a-z_]{2,30}>)`;
+  const after = new RegExp(String.raw`content(?:'\]|"\]|\b)\s*(?:\|\s*trim\s*)?\}\}\s*` + token);
+  const plus = new RegExp(String.raw`content(?:'\]|"\]|\b)\s*(?:\|\s*trim\s*)?\+\s*['"]` + token);
+  return (after.exec(template) ?? plus.exec(template))?.[1];
 }
 
 /**
