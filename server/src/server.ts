@@ -56,6 +56,8 @@ let settingsLoaded = false;
 let canPullConfiguration = false;
 /** The workspace folders on disk, where workspace symbols look for registry files. */
 let workspaceFolders: string[] = [];
+/** Whether the client takes snippet text edits in workspace edits (LSP 3.18), for fixes with tab stops. */
+let snippetEditSupport = false;
 /** Whether the client takes snippets (tab stops) in completion items; plain text otherwise. */
 let snippetSupport = false;
 
@@ -210,6 +212,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => documentPathOf(f.uri)).filter((p): p is string => p !== undefined);
   if (!workspaceFolders.length && params.rootUri) workspaceFolders = [documentPathOf(params.rootUri)].filter((p): p is string => p !== undefined);
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  snippetEditSupport = (params.capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
   dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   if (!canPullConfiguration) {
     // Clients without workspace/configuration may pass settings at startup instead.
@@ -452,7 +455,19 @@ connection.onCodeAction((params) => guard(`offering fixes in ${params.textDocume
   const found = registryOf(uri);
   if (!found) return null;
   const { doc, registry } = found;
-  const toEdits = (edits: FixEdit[]) => ({ changes: { [uri]: edits.map((e) => ({ range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })) } });
+  const toEdits = (edits: FixEdit[]) => {
+    if (snippetEditSupport && edits.some((e) => e.snippet !== undefined)) {
+      return {
+        documentChanges: [{
+          textDocument: { uri, version: doc.text.version },
+          edits: edits.map((e) => (e.snippet !== undefined
+            ? { range: rangeOf(doc.text, e.offset, e.length), snippet: { kind: 'snippet' as const, value: e.snippet } }
+            : { range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })),
+        }],
+      };
+    }
+    return { changes: { [uri]: edits.map((e) => ({ range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })) } };
+  };
   const only = params.context.only;
   if (only?.some((k) => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll))) {
     const edits = fixAll(registry, doc.findings);

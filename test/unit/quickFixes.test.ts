@@ -92,6 +92,17 @@ describe('quick fixes', () => {
     const after = fixed(before, 'missing-key');
     assert.ok(after.includes('"eos_to_cull": "<\\\\|eot_id\\\\|>"'), after);
   });
+  it('offers the added keys as a snippet with a tab stop on each value', () => {
+    const before = entry('            "eos_string": "<|im_end|>"');
+    const doc = new RegistryDocument(before);
+    const fix = quickFixes(doc, doc.diagnostics().find((d) => d.code === 'missing-key')!)[0];
+    assert.equal(fix.edits[0].snippet, ',\n            "eos_to_cull": "${1:<\\\\\\\\|im_end\\\\\\\\|>}"');
+    const two = '[{"model_name": "m", "backend": "openai", "model_config": {}, "release_date": "2024-01-01"}]';
+    const docTwo = new RegistryDocument(two);
+    const missing = docTwo.diagnostics().find((d) => d.code === 'missing-doc-key')!;
+    const snippet = quickFixes(docTwo, missing)[0].edits[0].snippet!;
+    assert.match(snippet, /\$\{1:[^}]*\}.*\$\{2:/s);
+  });
   it('moves huggingface_id out of model_config to the entry', () => {
     const before = '[\n    {\n        "model_name": "m",\n        "backend": "huggingface_local",\n        "model_config": {\n            "huggingface_id": "org/m",\n            "premade_chat_template": true,\n            "eos_to_cull": "</s>"\n        }\n    }\n]';
     const after = fixed(before, 'misplaced-key');

@@ -9,6 +9,8 @@ export interface FixEdit {
   offset: number;
   length: number;
   newText: string;
+  /** The same text as a snippet with tab stops on the values to fill in, for editors that take snippet edits. */
+  snippet?: string;
 }
 
 export interface QuickFix {
@@ -58,7 +60,7 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       const missing = d.missingKeys ?? [];
       if (!entry || !missing.length) return [];
       const value = entryValue(entry.text);
-      const edits = missing.map((m) => insertProperty(entry.text, entry.start, m.parentPath.filter((p): p is string => typeof p === 'string'), m.key, valueFor(m.key, m.type, value)));
+      const edits = missing.map((m, i) => insertProperty(entry.text, entry.start, m.parentPath.filter((p): p is string => typeof p === 'string'), m.key, valueFor(m.key, m.type, value), i + 1));
       if (edits.some((e) => !e)) return [];
       const names = missing.map((m) => `\`${m.key}\``).join(', ');
       return [fix(`Add ${names}`, mergeInsertions(edits as FixEdit[]))];
@@ -142,22 +144,38 @@ export function endMarkerOf(template: unknown): string | undefined {
  * Inserts `"key": value` as the last property of the object at `objectPath` in an entry (offsets of the file),
  * in the indentation the object's other properties use. Undefined when there is no such object.
  */
-function insertProperty(entryText: string, entryStart: number, objectPath: string[], key: string, valueText: string): FixEdit | undefined {
+function insertProperty(entryText: string, entryStart: number, objectPath: string[], key: string, valueText: string, tabStop?: number): FixEdit | undefined {
   const root = parseJson(entryText).root;
   let node = root;
   for (const seg of objectPath) node = node?.children?.find((p) => p.children?.[0]?.value === seg)?.children?.[1];
   if (!node || node.type !== 'object') return undefined;
   const close = node.offset + node.length - 1;
-  const property = `${JSON.stringify(key)}: ${valueText}`;
   const last = node.children?.[node.children.length - 1];
-  if (last) {
-    const indent = indentationAt(entryText, last.offset);
-    const sameLine = !entryText.slice(node.offset, last.offset).includes('\n');
-    const text = sameLine ? `, ${property}` : `,\n${indent}${property}`;
-    return { offset: entryStart + last.offset + last.length, length: 0, newText: text };
+  const layout = (property: string, escape: (t: string) => string) => {
+    if (last) {
+      const sameLine = !entryText.slice(node!.offset, last.offset).includes('\n');
+      return sameLine ? `, ${property}` : `,\n${escape(indentationAt(entryText, last.offset))}${property}`;
+    }
+    const outer = escape(indentationAt(entryText, node!.offset));
+    return `\n${outer}    ${property}\n${outer}`;
+  };
+  const edit: FixEdit = last
+    ? { offset: entryStart + last.offset + last.length, length: 0, newText: '' }
+    : { offset: entryStart + node.offset + 1, length: close - node.offset - 1, newText: '' };
+  edit.newText = layout(`${JSON.stringify(key)}: ${valueText}`, (t) => t);
+  if (tabStop !== undefined) {
+    // A placeholder over the value (inside its quotes for a string), so the editor selects what is to fill in.
+    const quoted = /^".*"$/s.test(valueText);
+    const inner = quoted ? valueText.slice(1, -1) : valueText;
+    const placeholder = `\${${tabStop}:${escapeSnippet(inner)}}`;
+    edit.snippet = layout(`${escapeSnippet(JSON.stringify(key))}: ${quoted ? `"${placeholder}"` : placeholder}`, escapeSnippet);
   }
-  const outer = indentationAt(entryText, node.offset);
-  return { offset: entryStart + node.offset + 1, length: close - node.offset - 1, newText: `\n${outer}    ${property}\n${outer}` };
+  return edit;
+}
+
+/** Escapes text for a snippet, where `$`, `}` and `\` are special. */
+function escapeSnippet(text: string): string {
+  return text.replace(/[$}\\]/g, (c) => `\\${c}`);
 }
 
 /** The leading whitespace of the line that holds `offset`. */
@@ -171,8 +189,10 @@ function mergeInsertions(edits: FixEdit[]): FixEdit[] {
   const out: FixEdit[] = [];
   for (const e of edits) {
     const same = out.find((o) => o.offset === e.offset && o.length === 0 && e.length === 0);
-    if (same) same.newText += e.newText;
-    else out.push({ ...e });
+    if (same) {
+      if (same.snippet !== undefined || e.snippet !== undefined) same.snippet = (same.snippet ?? escapeSnippet(same.newText)) + (e.snippet ?? escapeSnippet(e.newText));
+      same.newText += e.newText;
+    } else out.push({ ...e });
   }
   return out;
 }
