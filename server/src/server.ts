@@ -469,7 +469,8 @@ connection.onCodeAction((params) => guard(`offering fixes in ${params.textDocume
     return { changes: { [uri]: edits.map((e) => ({ range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })) } };
   };
   const only = params.context.only;
-  if (only?.some((k) => FIX_ALL_KIND.startsWith(k) && k.startsWith(CodeActionKind.SourceFixAll))) {
+  // `source`, `source.fixAll` and our own kind all ask for fix-all (the Source Action menu, codeActionsOnSave).
+  if (only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`))) {
     const edits = fixAll(registry, doc.findings);
     return edits.length ? [{ title: 'Fix all clem-registry escaping and punctuation problems', kind: FIX_ALL_KIND, edit: toEdits(edits) }] : [];
   }

@@ -63,13 +63,16 @@ export function hover(doc: RegistryDocument, offset: number): HoverResult | unde
 
 function templateHover(source: string, entry: Record<string, unknown>, backend: string | undefined): string {
   const config = (entry.model_config ?? {}) as Record<string, unknown>;
+  const multimodal = backend === 'huggingface_multimodal';
   const fromRegistry = backend === 'llamacpp' && typeof config.bos_string === 'string' && typeof config.eos_string === 'string';
-  const tokens = fromRegistry ? { bos: config.bos_string as string, eos: config.eos_string as string } : { bos: '<bos>', eos: '<eos>' };
-  const where = fromRegistry
-    ? 'BOS/EOS from `bos_string`/`eos_string` (at run time the GGUF\'s own tokens take precedence when it has them)'
-    : 'BOS/EOS shown as `<bos>`/`<eos>`: the real ones come from the tokenizer or GGUF';
+  const tokens = multimodal ? undefined : fromRegistry ? { bos: config.bos_string as string, eos: config.eos_string as string } : { bos: '<bos>', eos: '<eos>' };
+  const how = multimodal
+    ? 'as clemcore 3.3\'s huggingface_multimodal renders it: a plain template given `messages` only (no BOS/EOS, no add_generation_prompt)'
+    : `with add_generation_prompt=True; ${fromRegistry
+      ? 'BOS/EOS from `bos_string`/`eos_string` (at run time the GGUF\'s own tokens take precedence when it has them)'
+      : 'BOS/EOS shown as `<bos>`/`<eos>`: the real ones come from the tokenizer or GGUF'}`;
   const result = renderChatTemplate(source, tokens);
-  const head = `**\`custom_chat_template\`** rendered for a sample conversation (system, user, assistant, user) with add_generation_prompt=True; ${where}.`;
+  const head = `**\`custom_chat_template\`** rendered for a sample conversation (system, user, assistant, user) ${how}.`;
   if (!result.ok) return `${head}\n\nRendering fails: ${result.error}`;
   return `${head}\n\n${showPrompt(result.prompt)}`;
 }

@@ -29,10 +29,14 @@ export function ensureAlternatingRoles(messages: ChatMessage[]): ChatMessage[] {
 
 export type RenderResult = { ok: true; prompt: string } | { ok: false; error: string };
 
-export function renderChatTemplate(source: string, tokens: { bos: string; eos: string }, messages = SAMPLE_CONVERSATION): RenderResult {
+/**
+ * `tokens` undefined renders as clemcore 3.3's huggingface_multimodal does: a plain template given `messages` only
+ * (no BOS/EOS, no add_generation_prompt).
+ */
+export function renderChatTemplate(source: string, tokens: { bos: string; eos: string } | undefined, messages = SAMPLE_CONVERSATION): RenderResult {
   try {
     const template = new Template(source);
-    const prompt = template.render({
+    const prompt = template.render(!tokens ? { messages: ensureAlternatingRoles(messages) } : {
       messages: ensureAlternatingRoles(messages),
       bos_token: tokens.bos,
       eos_token: tokens.eos,
