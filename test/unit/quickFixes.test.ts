@@ -75,6 +75,16 @@ describe('quick fixes', () => {
     assert.equal(fixed(before, 'duplicate-model-name'), before.replace('"m", "backend": "openai", "model_id": "b"', '"m-2", "backend": "openai", "model_id": "b"'));
     assert.equal(fixed(before, 'duplicate-model-name', /Remove/), '[\n  {"model_name": "m", "backend": "openai", "model_id": "a"}\n]');
   });
+  it('unescapes a literal field', () => {
+    const before = entry('            "eos_to_cull": "</s>",\n            "eos_string": "<\\\\|im_end\\\\|>"');
+    assert.equal(fixed(before, 'literal-has-escapes'), entry('            "eos_to_cull": "</s>",\n            "eos_string": "<|im_end|>"'));
+  });
+  it('replaces a language name with its code, and an upper-case size tag', () => {
+    const langs = '[{"model_name": "m", "backend": "openai", "model_id": "a", "languages": ["en", "German"]}]';
+    assert.equal(fixed(langs, 'language-code'), langs.replace('"German"', '"de"'));
+    const params = '[{"model_name": "m", "backend": "openai", "model_id": "a", "parameters": "7b"}]';
+    assert.equal(fixed(params, 'parameters-format'), params.replace('"7b"', '"7B"'));
+  });
   it('removes a trailing comma', () => {
     const before = '[{"model_name": "m", "backend": "openai", "model_id": "a",}]';
     assert.equal(fixed(before, 'json-trailing-comma'), '[{"model_name": "m", "backend": "openai", "model_id": "a"}]');
