@@ -1,4 +1,4 @@
-// A registry file under check: parses once per version, validates per entry (reusing the results of unchanged entries),
+// A registry file under check: validates each entry on its own (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
 import { nestingDepth, scanTopLevel } from './topLevelScan';
