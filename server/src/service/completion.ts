@@ -4,7 +4,7 @@ import { findNodeAtOffset, getLocation } from 'jsonc-parser';
 import { parseJson } from './jsonText';
 import type { RegistryDocument } from './registryDocument';
 import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schemaSet';
-import { entryValue } from './outline';
+import { entryValue } from './entryText';
 import { ISO639_1 } from './data/languages';
 import type { Span } from './types';
 

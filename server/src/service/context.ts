@@ -1,7 +1,8 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
-import { nodeAtPath, nodeValue, parseJson, type Node } from './jsonText';
-import { locate, type Located } from './topLevelScan';
+import { nodeAtPath, parseJson, type Node } from './jsonText';
+import type { Located } from './topLevelScan';
+import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import type { BackendSchema, SchemaSet } from './schemaSet';
 import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span } from './types';
@@ -53,12 +54,9 @@ export class EntryContext {
     let v = value;
     this.valid = value !== undefined;
     if (v === undefined) {
-      try {
-        v = JSON.parse(text);
-        this.valid = true;
-      } catch {
-        v = nodeValue(this.entry); // text JSON.parse rejects (NaN, ...) is read from the tree
-      }
+      const read = readEntry(text, () => this.entry);
+      v = read.value;
+      this.valid = read.valid;
     }
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     const backend = this.value.backend;
@@ -79,11 +77,7 @@ export class EntryContext {
 
   /** Where the value at a path is, and its key: by scanning valid text, or from the tree. */
   locate(path: JsonPath): Located | undefined {
-    if (this.valid) return locate(this.text, path);
-    const node = this.node(path);
-    if (!node) return undefined;
-    const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
-    return { value: { offset: node.offset, length: node.length }, key: keyNode && { offset: keyNode.offset, length: keyNode.length } };
+    return locateIn(this.text, path, this.valid, () => this.entry);
   }
 
   /** The key of the property at a path (`["model_config", "eos_to_cul"]`). */

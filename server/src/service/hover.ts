@@ -4,7 +4,7 @@ import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schemaSet';
-import { entryValue } from './outline';
+import { entryValue } from './entryText';
 import { explainPattern, parsePattern, sub, visible } from '../pyre';
 import { renderChatTemplate, showPrompt } from './templatePreview';
 

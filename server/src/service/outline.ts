@@ -1,8 +1,7 @@
 // The file's structure for the editor: one symbol per entry (named by model_name, with the backend as detail), and
 // one folding range per entry.
 import type { RegistryDocument } from './registryDocument';
-import { locate } from './topLevelScan';
-import { nodeValue, parseJson } from './jsonText';
+import { readEntry, locateIn } from './entryText';
 
 export interface EntrySymbol {
   name: string;
@@ -19,10 +18,10 @@ export interface EntrySymbol {
 
 export function documentSymbols(doc: RegistryDocument): EntrySymbol[] {
   return doc.entries().map((e) => {
-    const value = entryValue(e.text);
+    const { value, valid } = readEntry(e.text);
     const name = typeof value.model_name === 'string' ? value.model_name : '(no model_name)';
     const detail = typeof value.backend === 'string' ? value.backend : '(no backend)';
-    const nameSpan = typeof value.model_name === 'string' ? locateIn(e.text, ['model_name']) : undefined;
+    const nameSpan = typeof value.model_name === 'string' ? locateIn(e.text, ['model_name'], valid)?.value : undefined;
     return {
       name,
       detail,
@@ -45,25 +44,3 @@ export function foldingRanges(doc: RegistryDocument): FoldingSpan[] {
   return doc.entries().map((e) => ({ startOffset: e.start, endOffset: e.start + e.length - 1 }));
 }
 
-/** An entry's value, also for entries with syntax errors (read from the tolerant parser's tree). */
-export function entryValue(text: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    v = nodeValue(parseJson(text).root);
-  }
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/** Where the value at `path` stands in an entry's text, by scanning when the text is valid JSON, else from the tree. */
-function locateIn(text: string, path: string[]): { offset: number; length: number } | undefined {
-  try {
-    JSON.parse(text);
-    return locate(text, path)?.value;
-  } catch {
-    let node = parseJson(text).root;
-    for (const seg of path) node = node?.children?.find((p) => p.children?.[0]?.value === seg)?.children?.[1];
-    return node && { offset: node.offset, length: node.length };
-  }
-}

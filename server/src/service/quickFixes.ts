@@ -2,7 +2,7 @@
 import { findNodeAtOffset } from 'jsonc-parser';
 import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
-import { entryValue } from './outline';
+import { entryValue } from './entryText';
 import type { DiagnosticData, Span } from './types';
 
 export interface FixEdit {
