@@ -5,7 +5,7 @@
 // are approximated (sre builds a case-folded charset; we test the character, its lower and upper forms and the
 // _EXTRA_CASES variants), which can differ for exotic Unicode ranges. LOCALE cannot occur in str patterns.
 import { FLAG, Node, Pattern, SetItem } from './ast';
-import { extraCases, isDecimalCp, isSpaceCp, isWordCp, simpleLower, simpleUpper } from './unicode';
+import { codePointsWithOffsets, extraCases, isDecimalCp, isSpaceCp, isWordCp, simpleLower, simpleUpper } from './unicode';
 
 export interface MatchOptions {
   /** Upper bound on matcher steps; exceeded means "unknown" (undefined result). Default 1,000,000. */
@@ -37,22 +37,7 @@ class Matcher {
     readonly text: string,
     readonly maxSteps: number,
   ) {
-    const cps: number[] = [];
-    const offs: number[] = [];
-    for (let i = 0; i < text.length; i++) {
-      offs.push(i);
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          cps.push((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
-          i++;
-          continue;
-        }
-      }
-      cps.push(c);
-    }
-    offs.push(text.length);
+    const { cps, offs } = codePointsWithOffsets(text);
     this.cps = cps;
     this.offs = offs;
     this.n = cps.length;

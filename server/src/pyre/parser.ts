@@ -12,7 +12,7 @@ import {
   SequenceNode,
   SetItem,
 } from './ast';
-import { cpLen, isAlphaStr, isAsciiDecimal, isIdentifier, lookupUnicodeName, pyInt, pyRepr } from './unicode';
+import { codePointsWithOffsets, cpLen, isAlphaStr, isAsciiDecimal, isIdentifier, lookupUnicodeName, pyInt, pyRepr } from './unicode';
 
 export interface PyreError {
   /** Python's message (re.error.msg, or the text of the OverflowError/ValueError/RecursionError). */
@@ -102,22 +102,7 @@ class Tokenizer {
   nextLen = 0;
 
   constructor(readonly string: string) {
-    const cps: number[] = [];
-    const offs: number[] = [];
-    for (let i = 0; i < string.length; i++) {
-      offs.push(i);
-      const c = string.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < string.length) {
-        const d = string.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          cps.push((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
-          i++;
-          continue;
-        }
-      }
-      cps.push(c);
-    }
-    offs.push(string.length);
+    const { cps, offs } = codePointsWithOffsets(string);
     this.cps = cps;
     this.offs = offs;
     this.n = cps.length;

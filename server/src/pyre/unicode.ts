@@ -55,22 +55,33 @@ export const isWordCp = (cp: number): boolean =>
 export const isPrintableCp = (cp: number): boolean => inRanges(table('PRINTABLE'), cp);
 export const isAlphaCp = (cp: number): boolean => inRanges(table('ALPHA'), cp);
 
-/** Code points of a JS string; a lone surrogate counts as one code point, as in a Python str. */
-export function codePoints(s: string): number[] {
-  const out: number[] = [];
+/**
+ * Code points of a JS string, and the UTF-16 offset where each starts (plus the string's length at the end); a lone
+ * surrogate counts as one code point, as in a Python str.
+ */
+export function codePointsWithOffsets(s: string): { cps: number[]; offs: number[] } {
+  const cps: number[] = [];
+  const offs: number[] = [];
   for (let i = 0; i < s.length; i++) {
+    offs.push(i);
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       const d = s.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
-        out.push((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
+        cps.push((c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000);
         i++;
         continue;
       }
     }
-    out.push(c);
+    cps.push(c);
   }
-  return out;
+  offs.push(s.length);
+  return { cps, offs };
+}
+
+/** Code points of a JS string; a lone surrogate counts as one code point, as in a Python str. */
+export function codePoints(s: string): number[] {
+  return codePointsWithOffsets(s).cps;
 }
 
 /** len() of a Python str given as a JS string. */
