@@ -93,6 +93,14 @@ export class EntryContext {
     return new LazyNode(this, path, value) as unknown as Node;
   }
 
+  private topKeyList?: string[];
+
+  /** The entry's own keys (Object.keys of its value), listed once for the rules that walk them. */
+  get keys(): string[] {
+    this.topKeyList ??= Object.keys(this.value);
+    return this.topKeyList;
+  }
+
   /** The plain value at a path relative to the entry. */
   valueAt(path: JsonPath): unknown {
     let v: unknown = this.value;

@@ -101,7 +101,7 @@ export class RegistryDocument {
       const key = text.slice(start, end);
       const outer = index === undefined ? 0 : 1; // the top-level array is one level too
       const result = previous?.get(key) ?? this.checkEntry(key, value, colons, (depth ?? nestingDepth(key)) + outer);
-      slots.push({ start, text: key, index, result, summary: { ...result.summary, start, index } });
+      slots.push({ start, text: key, index, result, summary: summaryAt(result, start, index) });
     };
     // The common case, a valid file: a scan finds the elements, and JSON.parse reads each one right before its
     // check, so that values die young instead of piling up for the whole check.
@@ -165,7 +165,7 @@ export class RegistryDocument {
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
     const result = this.checkEntry(entryText, value, undefined, nestingDepth(entryText) + (slot.index === undefined ? 0 : 1));
-    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: { ...result.summary, start: slot.start, index: slot.index } };
+    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: summaryAt(result, slot.start, slot.index) };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
     this.across?.replace(i, this.slots[i].summary);
@@ -264,6 +264,12 @@ function tooDeepEntry(text: string, depth: number): EntryResult {
     diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: `This entry nests arrays or objects ${depth} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError), so clemcore ignores the file. Flatten the structure.` }],
     summary: { length: text.length, hasModelName: false },
   };
+}
+
+/** An entry's summary placed in the file. */
+function summaryAt(result: EntryResult, start: number, index: number | undefined): EntrySummary {
+  const s = result.summary;
+  return { start, index, length: s.length, hasModelName: s.hasModelName, modelName: s.modelName, releaseDate: s.releaseDate, releaseDay: s.releaseDay, lookupSource: s.lookupSource };
 }
 
 const INVALID = Symbol('invalid JSON');

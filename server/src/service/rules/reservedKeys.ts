@@ -3,7 +3,7 @@ import type { EntryContext } from '../context';
 
 export function checkReservedKeys(ctx: EntryContext): void {
   const reserved = ctx.schemas.reservedKeys();
-  for (const key of Object.keys(ctx.value)) {
+  for (const key of ctx.keys) {
     const dunder = key.length > 4 && key.startsWith('__') && key.endsWith('__');
     if (!reserved.has(key) && !dunder) continue;
     const keyNode = ctx.keyNode([key]);

@@ -11,7 +11,7 @@ export function checkUnknownKeys(ctx: EntryContext): void {
   const config = backend ? ctx.schemas.configKeys(backend) : {};
   const multimodality = config.multimodality?.properties ?? {};
 
-  for (const key of Object.keys(ctx.value)) {
+  for (const key of ctx.keys) {
     const child = ctx.value[key];
     const schema = top[key];
     if (schema) {
