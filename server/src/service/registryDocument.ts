@@ -108,17 +108,24 @@ export class RegistryDocument {
     const scan = scanTopLevel(text);
     let valid = scan !== undefined;
     if (scan) {
-      const shapes: ShapeItem[] = [];
+      const kinds: ShapeItem['kind'][] = [];
+      let allObjects = true;
       for (let i = 0; i < scan.spans.length && valid; i++) {
         const span = scan.spans[i];
         const item = parseValid(text.slice(span.start, span.end));
         if (item === INVALID) valid = false;
         else {
-          shapes.push({ kind: kindOf(item), offset: span.start, length: span.end - span.start });
-          if (shapes[i].kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons, span.depth);
+          const kind = kindOf(item);
+          kinds.push(kind);
+          if (kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons, span.depth);
+          else allObjects = false;
         }
       }
-      if (valid) this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : checkShape(shapes[0], []);
+      if (valid) {
+        // Shapes are built only when some element is not an entry object, the rare case they report on.
+        const shapes = allObjects ? [] : kinds.map((kind, i): ShapeItem => ({ kind, offset: scan.spans[i].start, length: scan.spans[i].end - scan.spans[i].start }));
+        this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : allObjects ? [] : checkShape(shapes[0], []);
+      }
     }
     if (!valid) {
       // Entries checked before the scan hit the broken one keep their results.
