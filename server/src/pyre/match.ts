@@ -5,7 +5,7 @@
 // are approximated (sre builds a case-folded charset; we test the character, its lower and upper forms and the
 // _EXTRA_CASES variants), which can differ for exotic Unicode ranges. LOCALE cannot occur in str patterns.
 import { FLAG, Node, Pattern, SetItem } from './ast';
-import { codePointsWithOffsets, extraCases, isDecimalCp, isSpaceCp, isWordCp, simpleLower, simpleUpper } from './unicode';
+import { codePointsWithOffsets, cpIndexAt, extraCases, isDecimalCp, isSpaceCp, isWordCp, simpleLower, simpleUpper } from './unicode';
 
 export interface MatchOptions {
   /** Upper bound on matcher steps; exceeded means "unknown" (undefined result). Default 1,000,000. */
@@ -318,14 +318,7 @@ class Matcher {
   }
 
   cpIndex(offset: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.offs[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return cpIndexAt(this.offs, offset);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   SequenceNode,
   SetItem,
 } from './ast';
-import { codePointsWithOffsets, cpLen, isAlphaStr, isAsciiDecimal, isIdentifier, lookupUnicodeName, pyInt, pyRepr } from './unicode';
+import { codePointsWithOffsets, cpIndexAt, cpLen, isAlphaStr, isAsciiDecimal, isIdentifier, lookupUnicodeName, pyInt, pyRepr } from './unicode';
 
 export interface PyreError {
   /** Python's message (re.error.msg, or the text of the OverflowError/ValueError/RecursionError). */
@@ -903,14 +903,7 @@ function parseWith(pattern: string, py310: boolean): ParseResult {
 
 /** Code-point index of a UTF-16 offset. */
 function cpIndexOf(source: Tokenizer, offset: number): number {
-  let lo = 0;
-  let hi = source.n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (source.offs[mid] < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return cpIndexAt(source.offs, offset);
 }
 
 function toError(f: Fail, pattern: string, source: Tokenizer): PyreError {

@@ -79,6 +79,18 @@ export function codePointsWithOffsets(s: string): { cps: number[]; offs: number[
   return { cps, offs };
 }
 
+/** The code-point index of a UTF-16 offset, given the start offsets from codePointsWithOffsets. */
+export function cpIndexAt(offs: number[], offset: number): number {
+  let lo = 0;
+  let hi = offs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offs[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Code points of a JS string; a lone surrogate counts as one code point, as in a Python str. */
 export function codePoints(s: string): number[] {
   return codePointsWithOffsets(s).cps;
