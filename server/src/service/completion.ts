@@ -29,7 +29,7 @@ export function complete(doc: RegistryDocument, offset: number): CompletionEntry
   if (!entry || offset <= entry.start || offset >= entry.start + entry.length) return entrySnippets(schemas, version);
   const location = getLocation(entry.text, offset - entry.start);
   const value = entryValue(entry.text);
-  const backend = typeof value.backend === 'string' && schemas.backends.has(value.backend) ? value.backend : undefined;
+  const backend = schemas.knownBackend(value);
   // Inside a string (a key or value being typed, with its quotes), the item replaces the whole string.
   const root = parseJson(entry.text).root;
   const here = root && findNodeAtOffset(root, offset - entry.start, true);

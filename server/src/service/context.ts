@@ -59,9 +59,8 @@ export class EntryContext {
       this.valid = read.valid;
     }
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-    const backend = this.value.backend;
-    this.backendSchema = typeof backend === 'string' ? schemas.backends.get(backend) : undefined;
-    this.backend = this.backendSchema ? (backend as string) : undefined;
+    this.backend = schemas.knownBackend(this.value);
+    this.backendSchema = this.backend ? schemas.backends.get(this.backend) : undefined;
   }
 
   /** The entry's syntax tree (its root object node), parsed on first use. */

@@ -37,7 +37,7 @@ export function hover(doc: RegistryDocument, offset: number): HoverResult | unde
   if (!node || node.type !== 'string' || node.parent?.type !== 'property') return undefined;
   const schemas = getSchemaSet();
   const value = entryValue(entry.text);
-  const backend = typeof value.backend === 'string' && schemas.backends.has(value.backend) ? value.backend : undefined;
+  const backend = schemas.knownBackend(value);
   const pair = node.parent;
   const isKey = pair.children?.[0] === node;
   const path = getNodePath(pair.children![1] ?? node).filter((p): p is string => typeof p === 'string');

@@ -116,6 +116,12 @@ export class SchemaSet {
     return requested && this.versions.includes(requested) ? requested : this.defaultVersion;
   }
 
+  /** The entry's backend when it names one the schemas know. */
+  knownBackend(entry: Record<string, unknown>): string | undefined {
+    const b = entry.backend;
+    return typeof b === 'string' && this.backends.has(b) ? b : undefined;
+  }
+
   backendNames(): string[] {
     return [...this.backends.keys()];
   }
