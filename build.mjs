@@ -1,4 +1,4 @@
-// Bundles the extension client, the language server and the CLI into dist/ with esbuild.
+// Bundles the extension client, the language server, the CLI and the test worker into dist/ with esbuild.
 import { build } from 'esbuild';
 
 const common = {
@@ -17,4 +17,13 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  // The test worker is ESM because node-llama-cpp is ESM-only (imported at run time from wherever it is installed).
+  build({
+    ...common,
+    entryPoints: ['server/src/runtime/worker.ts'],
+    outfile: 'dist/testWorker.mjs',
+    format: 'esm',
+    external: ['node-llama-cpp', '@node-llama-cpp/*'],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  }),
 ]);

@@ -1,5 +1,6 @@
 // The VS Code side: starts the bundled language server, tells it which JSON documents are registries, and shows
-// the language status item. Everything that knows about registries lives in the server.
+// the language status item; "Test model entry" and "Preview template" are wired in entryTest.ts. Everything that
+// knows about registries lives in the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -11,6 +12,7 @@ import {
   type RegistryFilesParams,
   type StatusResult,
 } from '../../server/src/lsp/protocol';
+import { registerEntryTest } from './entryTest';
 
 /*
  * Which documents are registries — the design:
@@ -143,6 +145,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (active && e.uris.some((u) => u.toString() === active)) void refreshStatus();
     }),
   );
+
+  registerEntryTest(context);
 
   await client.start();
   clientRunning = true;

@@ -1,11 +1,15 @@
 // The command line: `clem-registry check FILE...` runs the registry service the editor uses and prints its findings
-// like a compiler (or as JSON). Subcommands share one option parser so `test` and others can be added beside `check`.
+// like a compiler (or as JSON); `clem-registry test FILE --model NAME` runs one entry through llama.cpp as clemcore
+// would, in the same worker process the editor uses. The subcommands share one option parser.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
 import { DIAGNOSTIC_CODES, getSchemaSet, RegistryDocument, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { byteOrderMarkDiagnostic } from './service/rules/jsonSyntax';
+import type { EntryTestRequest } from './runtime/pipeline';
+import { reportJson, reportText } from './runtime/report';
+import { runEntryTest } from './runtime/runner';
 
 const PROGRAM = 'clem-registry';
 const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
@@ -125,13 +129,13 @@ function checkCommand(args: string[]): number {
   return reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 
-function readInput(file: string): Buffer {
+function readInput(file: string, usage = CHECK_USAGE): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
-    throw new UsageError(`cannot read '${file}': ${reason}`, CHECK_USAGE);
+    throw new UsageError(`cannot read '${file}': ${reason}`, usage);
   }
 }
 
@@ -209,10 +213,97 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+// ---- test -----------------------------------------------------------------------------------------------------------
+
+const TEST_USAGE = `Usage: ${PROGRAM} test FILE --model NAME [--gguf PATH] [--max-tokens N] [--ctx N] [--format text|json] [options]`;
+const TEST_HELP = `${TEST_USAGE}
+
+Runs one llamacpp entry of the registry FILE through llama.cpp as clemcore would: which entry a lookup returns,
+the GGUF it resolves to in the Hugging Face cache, loading, the rendered prompt, greedy generation and
+post-processing, and a verdict.
+
+Options:
+  --model NAME           the entry's model_name (required).
+  --gguf PATH            a local GGUF to use instead of the Hugging Face cache.
+  --max-tokens N         at most N new tokens (default 100).
+  --ctx N                a context of N tokens instead of the trained one (which clemcore uses).
+  --format text|json     text (default): the report, stage by stage. json: {"verdict", "stages", "output",
+                         "problems"} on stdout.
+  --packaged PATH        clemcore's packaged registry, searched after FILE as clemcore does.
+  --clemcore VERSION     the clemcore runtime: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
+  --honour-gpu-keys      apply execute_on / gpu_layers_offloaded (clemcore ignores them).
+  --timeout SECONDS      stop the test after this long (default 600).
+  --runtime DIR          a folder holding node-llama-cpp (default: CLEM_REGISTRY_LLAMA_RUNTIME, then this package's).
+  -h, --help             show this help.
+
+Exit status: 0 pass, 1 fail, 2 error (the test could not run).`;
+
+function positiveInt(options: Map<string, string[]>, name: string, usage: string): number | undefined {
+  const raw = options.get(name)?.[0];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive whole number, not '${raw}'`, usage);
+  return n;
+}
+
+async function testCommand(args: string[]): Promise<number> {
+  const { options, positionals } = parseArgs(args, {
+    model: { value: true },
+    gguf: { value: true },
+    'max-tokens': { value: true },
+    ctx: { value: true },
+    format: { value: true },
+    packaged: { value: true },
+    clemcore: { value: true },
+    'honour-gpu-keys': { value: false },
+    timeout: { value: true },
+    runtime: { value: true },
+    help: { value: false },
+  }, TEST_USAGE);
+  if (options.has('help')) {
+    process.stdout.write(`${TEST_HELP}\n`);
+    return 0;
+  }
+  const format = options.get('format')?.[0] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`, TEST_USAGE);
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one registry FILE' : 'no FILE given', TEST_USAGE);
+  const modelName = options.get('model')?.[0];
+  if (!modelName) throw new UsageError('--model NAME is required', TEST_USAGE);
+  const version = options.get('clemcore')?.[0];
+  if (version !== undefined && !getSchemaSet().versions.includes(version)) {
+    throw new UsageError(`unknown clemcore version '${version}' (known: ${getSchemaSet().versions.join(', ')})`, TEST_USAGE);
+  }
+  const file = positionals[0];
+  // The BOM is kept: clemcore's json.load rejects a file that starts with one.
+  const readText = (f: string) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInput(f, TEST_USAGE));
+  const ggufPath = options.get('gguf')?.[0];
+  const packaged = options.get('packaged')?.[0];
+  const request: EntryTestRequest = {
+    registry: { label: path.resolve(file), text: readText(file) },
+    packaged: packaged ? { label: `packaged (${packaged})`, text: readText(packaged) } : undefined,
+    modelName,
+    gguf: ggufPath ? { path: path.resolve(ggufPath), source: '--gguf' } : undefined,
+    maxTokens: positiveInt(options, 'max-tokens', TEST_USAGE) ?? 100,
+    contextSize: positiveInt(options, 'ctx', TEST_USAGE),
+    honourGpuKeys: options.has('honour-gpu-keys'),
+    clemcoreVersion: version ?? getSchemaSet().defaultVersion,
+  };
+  const runtime = options.get('runtime')?.[0] ?? process.env.CLEM_REGISTRY_LLAMA_RUNTIME;
+  const report = await runEntryTest(request, {
+    workerPath: path.join(__dirname, 'testWorker.mjs'),
+    runtimeCandidates: [...(runtime ? [path.resolve(runtime)] : []), path.resolve(__dirname, '..')],
+    timeoutMs: (positiveInt(options, 'timeout', TEST_USAGE) ?? 600) * 1000,
+    onStage: format === 'text' && process.stderr.isTTY ? (stage) => process.stderr.write(`  ${stage.id}: ${stage.status}\n`) : undefined,
+  });
+  process.stdout.write(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
+  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+}
+
 // ---- the program ----------------------------------------------------------------------------------------------------
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number }> = {
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
   check: { summary: 'check registry files and report problems', run: checkCommand },
+  test: { summary: 'run one llamacpp entry through llama.cpp as clemcore would', run: testCommand },
 };
 
 const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]   (${PROGRAM} --help for the commands)`;
@@ -225,9 +316,10 @@ Options:
   -h, --help      show this help (${PROGRAM} <command> --help for a command's options)
   --version       show the version
 
-Example: ${PROGRAM} check model_registry.json`;
+Examples: ${PROGRAM} check model_registry.json
+          ${PROGRAM} test model_registry.json --model my-model --gguf ./my-model.gguf`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined) throw new UsageError('no command given', MAIN_USAGE);
@@ -243,7 +335,7 @@ function main(argv: string[]): number {
     if (!command) {
       throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`, MAIN_USAGE);
     }
-    return command.run(rest);
+    return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${PROGRAM}: ${err.message}\n${err.usage}\n`);
@@ -255,4 +347,6 @@ function main(argv: string[]): number {
 }
 
 // exitCode rather than exit(): a large report piped to another program must be flushed first.
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -19,10 +19,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextBuffer } from './lsp/textBuffer';
 import { registryFilesIn, symbolsOfFile } from './lsp/workspaceRegistries';
-import { RegistryDocument, complete, type EntrySymbol, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { RegistryDocument, complete, type EntrySymbol, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, entryLenses, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
 import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   GO_TO_ENTRY_COMMAND,
+  PREVIEW_TEMPLATE_COMMAND,
+  TEST_ENTRY_COMMAND,
   REGISTRY_FILE_NAME,
   REGISTRY_FILES_NOTIFICATION,
   SETTINGS_SECTION,
@@ -378,10 +380,18 @@ connection.onHover((params) => guard(`hovering in ${params.textDocument.uri}`, n
 connection.onCodeLens((params) => guard(`listing code lenses of ${params.textDocument.uri}`, null, () => {
   const found = registryOf(params.textDocument.uri);
   if (!found) return null;
-  return shadowLenses(found.registry).map((l) => ({
+  const uri = params.textDocument.uri;
+  const actions = entryLenses(found.registry).map((l) => ({
     range: rangeOf(found.doc.text, l.at.offset, l.at.length),
-    command: { title: l.title, command: GO_TO_ENTRY_COMMAND, arguments: [params.textDocument.uri, rangeOf(found.doc.text, l.target.offset, l.target.length)] },
+    command: l.action === 'test'
+      ? { title: '$(play) Test entry', tooltip: 'Run this entry through llama.cpp as clemcore would, and report each stage', command: TEST_ENTRY_COMMAND, arguments: [uri, l.index, l.modelName] }
+      : { title: 'Preview template', tooltip: 'Render the chat template for a sample conversation, without loading weights', command: PREVIEW_TEMPLATE_COMMAND, arguments: [uri, l.index, l.modelName] },
   }));
+  const shadows = shadowLenses(found.registry).map((l) => ({
+    range: rangeOf(found.doc.text, l.at.offset, l.at.length),
+    command: { title: l.title, command: GO_TO_ENTRY_COMMAND, arguments: [uri, rangeOf(found.doc.text, l.target.offset, l.target.length)] },
+  }));
+  return [...actions, ...shadows];
 }));
 
 connection.onDefinition((params) => guard(`finding the winning entry in ${params.textDocument.uri}`, null, () => {

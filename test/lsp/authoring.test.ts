@@ -73,9 +73,15 @@ test('a shadowed entry gets a code lens and a definition link to the winner', ()
     client.open(URI, text);
     await client.waitForVersion(URI, 1);
     const textDocument = { uri: URI };
-    const lenses = await withTimeout(client.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument }), 'code lenses');
+    const all = await withTimeout(client.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument }), 'code lenses');
+    const lenses = all.filter((l) => l.command?.command === 'clemRegistry.goToEntry');
     assert.equal(lenses.length, 1);
     assert.deepEqual(lenses[0].range, rangeOf(text, '"qwen-gguf"', 1));
+    // The llamacpp entry gets "Test entry" and "Preview template" above its opening brace; the openai entry gets neither.
+    const tests = all.filter((l) => l.command?.command === 'clemRegistry.testEntry');
+    assert.deepEqual(tests.map((l) => l.command?.arguments?.slice(1)), [[0, 'qwen-gguf']]);
+    assert.equal(text.split('\n')[tests[0].range.start.line][tests[0].range.start.character], '{');
+    assert.equal(all.filter((l) => l.command?.command === 'clemRegistry.previewTemplate').length, 1);
     assert.equal(lenses[0].command?.command, 'clemRegistry.goToEntry');
     assert.deepEqual(lenses[0].command?.arguments, [URI, rangeOf(text, '"qwen-gguf"', 0)]);
     const position = positionAt(text, text.lastIndexOf('"qwen-gguf"') + 2);

@@ -3,7 +3,7 @@ export * from './ast';
 export { parsePattern } from './parser';
 export type { ParseResult, PyreError } from './parser';
 export { py310Judgement } from './py310';
-export { fullMatch, search, sub, split } from './match';
+export { fullMatch, search, sub, split, matchSpans } from './match';
 export type { MatchOptions, SearchResult } from './match';
 export { canMatchEmpty, widthRange } from './analyze';
 export { explainPattern, visible } from './explain';

@@ -416,6 +416,18 @@ export function sub(ast: Pattern, text: string, replacement = '', opts: MatchOpt
   });
 }
 
+/** The [start, end) UTF-16 spans of re.finditer(pattern, text); undefined when the step budget ran out. */
+export function matchSpans(ast: Pattern, text: string, opts: MatchOptions = {}): [number, number][] | undefined {
+  const m = new Matcher(ast, text, opts.maxSteps ?? 1_000_000);
+  return run(() => {
+    const out: [number, number][] = [];
+    eachMatch(m, (r) => {
+      out.push([m.offs[r[0]], m.offs[r[1]]]);
+    });
+    return out;
+  });
+}
+
 /** re.split(pattern, text): pieces, with captured groups (null for groups that did not participate). */
 export function split(ast: Pattern, text: string, opts: MatchOptions = {}): (string | null)[] | undefined {
   const m = new Matcher(ast, text, opts.maxSteps ?? 1_000_000);

@@ -78,3 +78,11 @@ export function resolveGguf(repoId: string, filename: string, cache: HubCache = 
   }
   return { ok: true, path: path.join(snapshot, ...matches[0].split('/')), relative: matches[0], snapshot, files };
 }
+
+/** A file of a cached repository's snapshot (e.g. tokenizer_config.json), or undefined when it is not cached. */
+export function cachedRepoFile(repoId: string, file: string, cache: HubCache = hubCache()): string | undefined {
+  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
+  const snapshot = existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+  const full = snapshot && path.join(snapshot, ...file.split('/'));
+  return full && existsSync(full) ? full : undefined;
+}

@@ -6,5 +6,5 @@ export { quickFixes, fixAll, type QuickFix, type FixEdit, type FixableFinding } 
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 export { getSchemaSet, SchemaSet } from './schemaSet';
 export type { RegistryDiagnostic, ServiceSettings, Severity, JsonPath, Span, DiagnosticData } from './types';
-export { shadowLenses, winnerOf, type ShadowLens } from './navigation';
+export { shadowLenses, winnerOf, entryLenses, type ShadowLens, type EntryLens } from './navigation';
 export { complete, type CompletionEntry } from './completion';

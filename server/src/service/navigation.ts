@@ -27,3 +27,37 @@ export function winnerOf(doc: RegistryDocument, offset: number): Span | undefine
   const lens = shadowLenses(doc).find((l) => offset >= l.at.offset && offset <= l.at.offset + l.at.length);
   return lens?.target;
 }
+
+/** Backends whose entries can be run with llama.cpp, and those with a chat template to preview. */
+const RUNNABLE = new Set(['llamacpp']);
+const WITH_TEMPLATE = new Set(['llamacpp', 'huggingface_local']);
+
+export interface EntryLens {
+  /** The entry's opening brace. */
+  at: Span;
+  index: number;
+  modelName: string;
+  action: 'test' | 'preview';
+}
+
+/** "Test entry" above each llamacpp entry and "Preview template" above each entry with a chat template. */
+export function entryLenses(doc: RegistryDocument): EntryLens[] {
+  const out: EntryLens[] = [];
+  for (const entry of doc.entries()) {
+    if (entry.index === undefined || entry.modelName === undefined) continue;
+    const backend = backendOf(entry.text);
+    const at = { offset: entry.start, length: 1 };
+    if (backend && RUNNABLE.has(backend)) out.push({ at, index: entry.index, modelName: entry.modelName, action: 'test' });
+    if (backend && WITH_TEMPLATE.has(backend)) out.push({ at, index: entry.index, modelName: entry.modelName, action: 'preview' });
+  }
+  return out;
+}
+
+function backendOf(entryText: string): string | undefined {
+  try {
+    const value = JSON.parse(entryText) as { backend?: unknown };
+    return typeof value.backend === 'string' ? value.backend : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,259 @@
+// "Test model entry" and "Preview template" in VS Code: pick the entry, make sure a llama.cpp runtime is there (or
+// offer to install one), run the test worker with progress and cancellation, and show the report as a read-only
+// markdown document that can be copied into an issue.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseTree, findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
+import { PREVIEW_TEMPLATE_COMMAND, TEST_ENTRY_COMMAND } from '../../server/src/lsp/protocol';
+import type { EntryTestRequest } from '../../server/src/runtime/pipeline';
+import { previewTemplate } from '../../server/src/runtime/preview';
+import { reportMarkdown, STAGE_TITLES } from '../../server/src/runtime/report';
+import { runEntryTest } from '../../server/src/runtime/runner';
+import { findRuntime, LLAMA_RUNTIME_VERSION } from '../../server/src/runtime/runtimeLocation';
+
+const REPORT_SCHEME = 'clem-registry-report';
+
+/** Read-only documents holding reports, by URI. */
+class ReportDocuments implements vscode.TextDocumentContentProvider {
+  private readonly reports = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.reports.get(uri.toString()) ?? '';
+  }
+
+  async show(name: string, markdown: string): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name.replace(/[\\/:*?"<>|]/g, '_')}.md` });
+    this.reports.set(uri.toString(), markdown);
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  markdownOf(uri: vscode.Uri | undefined): string | undefined {
+    return uri ? this.reports.get(uri.toString()) : undefined;
+  }
+}
+
+interface PickedEntry {
+  document: vscode.TextDocument;
+  index: number;
+  modelName: string;
+}
+
+/** The top-level entry around the cursor (or the one a code lens names). */
+async function pickEntry(args: unknown[]): Promise<PickedEntry | undefined> {
+  const [uri, index, modelName] = args as [string | undefined, number | undefined, string | undefined];
+  if (typeof uri === 'string' && typeof index === 'number' && typeof modelName === 'string') {
+    return { document: await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)), index, modelName };
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const text = editor.document.getText();
+  const root = parseTree(text);
+  let node: JsonNode | undefined = root && findNodeAtOffset(root, editor.document.offsetAt(editor.selection.active), true);
+  while (node?.parent && node.parent !== root) node = node.parent;
+  const entries = root?.type === 'array' ? root.children ?? [] : root ? [root] : [];
+  const at = node ? entries.indexOf(node) : -1;
+  const entry = entries[at];
+  const nameNode = entry?.children?.find((p) => p.children?.[0].value === 'model_name')?.children?.[1];
+  if (at < 0 || typeof nameNode?.value !== 'string') return undefined;
+  return { document: editor.document, index: at, modelName: nameNode.value };
+}
+
+function settings(document: vscode.TextDocument) {
+  const c = vscode.workspace.getConfiguration('clemRegistry', document.uri);
+  return {
+    runtime: c.get<string>('llamaRuntime', ''),
+    modelFiles: c.get<Record<string, string>>('modelFiles', {}),
+    packaged: c.get<string>('packagedRegistry', ''),
+    maxTokens: c.get<number>('test.maxTokens', 100),
+    contextSize: c.get<number>('test.contextSize', 0),
+    timeoutSeconds: c.get<number>('test.timeoutSeconds', 600),
+    honourGpuKeys: c.get<boolean>('test.honourGpuKeys', false),
+    version: c.get<string>('clemcoreVersion', '3.7'),
+  };
+}
+
+/** A path from a setting: `~` and workspace-relative paths resolved. */
+function resolvePath(p: string, document: vscode.TextDocument): string {
+  if (p.startsWith('~')) p = path.join(process.env.HOME ?? process.env.USERPROFILE ?? '', p.slice(1));
+  if (path.isAbsolute(p)) return p;
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  return path.resolve(folder?.uri.fsPath ?? path.dirname(document.uri.fsPath), p);
+}
+
+function ggufOverride(document: vscode.TextDocument, modelName: string): EntryTestRequest['gguf'] {
+  const file = settings(document).modelFiles[modelName];
+  return typeof file === 'string' && file ? { path: resolvePath(file, document), source: `setting clemRegistry.modelFiles["${modelName}"]` } : undefined;
+}
+
+// ---- the runtime --------------------------------------------------------------------------------------------------
+
+function runtimeCandidates(context: vscode.ExtensionContext, document: vscode.TextDocument): string[] {
+  const configured = settings(document).runtime;
+  return [...(configured ? [resolvePath(configured, document)] : []), path.join(context.globalStorageUri.fsPath, 'llama-runtime'), context.extensionPath];
+}
+
+/** node-llama-cpp's prebuilt binaries for this machine: the CPU build, plus CUDA when an NVIDIA driver is present. */
+function binaryPackages(): string[] {
+  const platform = process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'win' : process.platform;
+  const base = platform === 'mac' && process.arch === 'arm64' ? 'mac-arm64-metal' : `${platform}-${process.arch}`;
+  const packages = [base];
+  const nvidia = ['/usr/bin/nvidia-smi', 'C:\\Windows\\System32\\nvidia-smi.exe'].some((f) => existsSync(f));
+  if (nvidia && process.arch === 'x64' && platform !== 'mac') packages.push(`${base}-cuda`);
+  return packages.map((p) => `@node-llama-cpp/${p}@${LLAMA_RUNTIME_VERSION}`);
+}
+
+/** Installs node-llama-cpp with this machine's binaries into the extension's global storage, with npm. */
+async function installRuntime(context: vscode.ExtensionContext): Promise<boolean> {
+  const target = path.join(context.globalStorageUri.fsPath, 'llama-runtime');
+  mkdirSync(target, { recursive: true });
+  if (!existsSync(path.join(target, 'package.json'))) writeFileSync(path.join(target, 'package.json'), '{ "private": true }\n');
+  const packages = [`node-llama-cpp@${LLAMA_RUNTIME_VERSION}`, ...binaryPackages()];
+  const output = vscode.window.createOutputChannel('clem-registry: llama.cpp runtime');
+  output.appendLine(`npm install ${packages.join(' ')} (into ${target})`);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Installing the llama.cpp runtime', cancellable: true }, (progress, token) => new Promise<boolean>((resolve) => {
+    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--save-exact', ...packages], {
+      cwd: target,
+      shell: process.platform === 'win32',
+      // Prebuilt binaries only: never compile or download llama.cpp from elsewhere.
+      env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' },
+    });
+    token.onCancellationRequested(() => npm.kill());
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output.append(text);
+      const line = text.trim().split('\n').pop();
+      if (line) progress.report({ message: line.slice(0, 80) });
+    };
+    npm.stdout.on('data', onData);
+    npm.stderr.on('data', onData);
+    npm.on('error', (err) => {
+      output.appendLine(String(err));
+      void vscode.window.showErrorMessage(`clem-registry: npm could not run (${err.message}). Install Node.js with npm, or set clemRegistry.llamaRuntime to a folder that holds node-llama-cpp ${LLAMA_RUNTIME_VERSION}.`);
+      resolve(false);
+    });
+    npm.on('close', (code) => {
+      if (code !== 0) {
+        output.show();
+        void vscode.window.showErrorMessage(`clem-registry: installing the llama.cpp runtime failed (npm exit code ${code}); see the output.`);
+      }
+      resolve(code === 0);
+    });
+  }));
+}
+
+/** The runtime folders to try, after asking to install one when none is there yet; undefined if the user declined. */
+async function ensureRuntime(context: vscode.ExtensionContext, document: vscode.TextDocument): Promise<string[] | undefined> {
+  const candidates = runtimeCandidates(context, document);
+  if (findRuntime(candidates)) return candidates;
+  const install = 'Install runtime';
+  const choose = 'Use an existing one…';
+  const answer = await vscode.window.showInformationMessage(
+    `"Test model entry" runs the model with llama.cpp (node-llama-cpp ${LLAMA_RUNTIME_VERSION}), which is not installed yet. Install it into the extension's storage (about 30 MB for the CPU build, about 200 MB more with CUDA) from the npm registry?`,
+    { modal: true },
+    install,
+    choose,
+  );
+  if (answer === install) return (await installRuntime(context)) && findRuntime(candidates) ? candidates : undefined;
+  if (answer === choose) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this runtime', title: 'A folder holding node-llama-cpp (or its node_modules)' });
+    if (!picked?.[0]) return undefined;
+    if (!findRuntime([picked[0].fsPath])) {
+      void vscode.window.showErrorMessage(`clem-registry: ${picked[0].fsPath} holds no node-llama-cpp.`);
+      return undefined;
+    }
+    await vscode.workspace.getConfiguration('clemRegistry').update('llamaRuntime', picked[0].fsPath, vscode.ConfigurationTarget.Global);
+    return [picked[0].fsPath, ...candidates];
+  }
+  return undefined;
+}
+
+// ---- the commands ---------------------------------------------------------------------------------------------------
+
+export function registerEntryTest(context: vscode.ExtensionContext): void {
+  const reports = new ReportDocuments();
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    vscode.commands.registerCommand(TEST_ENTRY_COMMAND, async (...args: unknown[]) => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('clem-registry: "Test model entry" is off in Restricted Mode: it loads and runs the model files that this workspace names. Trust the workspace to use it. Diagnostics keep working.');
+        return;
+      }
+      const picked = await pickEntry(args);
+      if (!picked) {
+        void vscode.window.showWarningMessage('clem-registry: put the cursor inside a registry entry with a model_name, or use the "Test entry" code lens.');
+        return;
+      }
+      const candidates = await ensureRuntime(context, picked.document);
+      if (!candidates) return;
+      const s = settings(picked.document);
+      const request: EntryTestRequest = {
+        registry: { label: picked.document.uri.fsPath, text: picked.document.getText() },
+        packaged: s.packaged && existsSync(resolvePath(s.packaged, picked.document))
+          ? { label: `packaged (${s.packaged})`, text: await readText(resolvePath(s.packaged, picked.document)) }
+          : undefined,
+        modelName: picked.modelName,
+        entryIndex: picked.index,
+        gguf: ggufOverride(picked.document, picked.modelName),
+        maxTokens: s.maxTokens,
+        contextSize: s.contextSize > 0 ? s.contextSize : undefined,
+        honourGpuKeys: s.honourGpuKeys,
+        clemcoreVersion: s.version,
+      };
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Testing ${picked.modelName}`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return runEntryTest(request, {
+            workerPath: context.asAbsolutePath(path.join('dist', 'testWorker.mjs')),
+            runtimeCandidates: candidates,
+            timeoutMs: s.timeoutSeconds * 1000,
+            signal: abort.signal,
+            onStage: (stage) => progress.report({ message: `${STAGE_TITLES[stage.id]}: ${stage.status}`, increment: 100 / 7 }),
+          });
+        },
+      );
+      await reports.show(`Test ${picked.modelName}`, reportMarkdown(report));
+      const summary = `clem-registry: ${picked.modelName}: ${report.verdict.toUpperCase()}`;
+      if (report.verdict === 'pass') void vscode.window.showInformationMessage(summary);
+      else void vscode.window.showWarningMessage(`${summary} — ${report.problems.find((p) => p.level !== 'warning')?.message ?? ''}`);
+    }),
+    vscode.commands.registerCommand(PREVIEW_TEMPLATE_COMMAND, async (...args: unknown[]) => {
+      const picked = await pickEntry(args);
+      if (!picked) {
+        void vscode.window.showWarningMessage('clem-registry: put the cursor inside a registry entry with a model_name, or use the "Preview template" code lens.');
+        return;
+      }
+      // Reading a GGUF header or the HF cache runs nothing, so the preview works in Restricted Mode too.
+      const preview = previewTemplate({
+        registry: { label: picked.document.uri.fsPath, text: picked.document.getText() },
+        entryIndex: picked.index,
+        gguf: vscode.workspace.isTrusted ? ggufOverride(picked.document, picked.modelName) : undefined,
+        clemcoreVersion: settings(picked.document).version,
+      });
+      await reports.show(`Template ${picked.modelName}`, preview.markdown);
+    }),
+    vscode.commands.registerCommand('clemRegistry.copyReport', async () => {
+      const markdown = reports.markdownOf(vscode.window.activeTextEditor?.document.uri);
+      if (!markdown) {
+        void vscode.window.showWarningMessage('clem-registry: open a test report first.');
+        return;
+      }
+      await vscode.env.clipboard.writeText(markdown);
+      void vscode.window.showInformationMessage('clem-registry: report copied as markdown.');
+    }),
+    vscode.commands.registerCommand('clemRegistry.installRuntime', async () => {
+      if (await installRuntime(context)) void vscode.window.showInformationMessage('clem-registry: the llama.cpp runtime is installed.');
+    }),
+  );
+}
+
+async function readText(file: string): Promise<string> {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+}

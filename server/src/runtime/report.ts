@@ -1,0 +1,169 @@
+// The report of "Test model entry": its stages, problems and verdict, and how it reads as text, markdown and JSON.
+// The CLI prints it, the editor shows it, and the worker sends it stage by stage, so it is plain data.
+
+export type StageId = 'entry' | 'model-file' | 'load' | 'template' | 'generate' | 'post-process' | 'verdict';
+export type StageStatus = 'ok' | 'warning' | 'failed' | 'skipped';
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export const STAGE_TITLES: Record<StageId, string> = {
+  entry: '1. Entry',
+  'model-file': '2. Model file',
+  load: '3. Load',
+  template: '4. Template',
+  generate: '5. Generate',
+  'post-process': '6. Post-process',
+  verdict: '7. Verdict',
+};
+
+export interface Fact {
+  label: string;
+  value: string;
+  /** Where the value came from (a registry key, GGUF metadata, a setting, a default). */
+  source?: string;
+  /** Shown as a block with whitespace and special tokens made visible (prompts, outputs). */
+  block?: boolean;
+}
+
+export interface Stage {
+  id: StageId;
+  status: StageStatus;
+  facts: Fact[];
+  /** llama.cpp's own log lines, when they explain a failure. */
+  log?: string[];
+}
+
+/**
+ * What went wrong and whether it fails the entry: `fail` is what clemcore would get wrong with this entry,
+ * `error` is what kept the test from running (no model file, no runtime, a crash outside llama.cpp), `warning`
+ * does not change the verdict.
+ */
+export type ProblemLevel = 'fail' | 'error' | 'warning';
+
+export interface Problem {
+  code: string;
+  level: ProblemLevel;
+  stage: StageId;
+  message: string;
+}
+
+export interface Outputs {
+  raw: string | null;
+  stripped: string | null;
+  split: string | null;
+  culled: string | null;
+}
+
+export interface EntryTestReport {
+  model: string;
+  verdict: Verdict;
+  stages: Stage[];
+  output: Outputs;
+  problems: Problem[];
+}
+
+export function verdictOf(problems: Problem[]): Verdict {
+  if (problems.some((p) => p.level === 'error')) return 'error';
+  if (problems.some((p) => p.level === 'fail')) return 'fail';
+  return 'pass';
+}
+
+/** The CLI's `--format json` shape: verdict, stages, output, problems ({code, message}). */
+export function reportJson(report: EntryTestReport): unknown {
+  return {
+    verdict: report.verdict,
+    stages: report.stages.map((s) => ({ id: s.id, title: STAGE_TITLES[s.id], status: s.status, facts: s.facts, ...(s.log ? { log: s.log } : {}) })),
+    output: report.output,
+    problems: report.problems.map((p) => ({ code: p.code, message: p.message })),
+  };
+}
+
+/**
+ * Text with its invisible parts shown: line breaks as ↵ (the break kept), tabs as ⇥, carriage returns as ␍,
+ * spaces at the ends of lines as ·, and other invisible characters as ⟨U+XXXX⟩.
+ */
+export function visible(text: string): string {
+  const shown = text.replace(/[\t\r\u00a0\u200b-\u200f\u2028\u2029\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
+    if (c === '\t') return '⇥';
+    if (c === '\r') return '␍';
+    return `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+  return shown
+    .split('\n')
+    .map((line) => line.replace(/^ +| +$/g, (s) => '·'.repeat(s.length)))
+    .join('↵\n');
+}
+
+const MARK: Record<StageStatus, string> = { ok: '✓', warning: '!', failed: '✗', skipped: '–' };
+
+/** The report as plain text, for the terminal. */
+export function reportText(report: EntryTestReport): string {
+  const out: string[] = [`Test of model entry "${report.model}": ${report.verdict.toUpperCase()}`, ''];
+  for (const stage of report.stages) {
+    out.push(`${MARK[stage.status]} ${STAGE_TITLES[stage.id]} (${stage.status})`);
+    for (const f of stage.facts) {
+      const source = f.source ? `   (${f.source})` : '';
+      if (f.block) {
+        out.push(`    ${f.label}:${source}`);
+        const body = f.value === '' ? '(empty)' : visible(f.value);
+        for (const line of body.split('\n')) out.push(`      │ ${line}`);
+      } else {
+        out.push(`    ${f.label}: ${f.value}${source}`);
+      }
+    }
+    for (const p of report.problems.filter((q) => q.stage === stage.id)) out.push(`    ${p.level.toUpperCase()} ${p.code}: ${p.message}`);
+    if (stage.log?.length) {
+      out.push('    llama.cpp log:');
+      for (const line of stage.log) out.push(`      ${line}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** A fence that the content cannot close. */
+function fence(content: string): string {
+  let ticks = '```';
+  while (content.includes(ticks)) ticks += '`';
+  return ticks;
+}
+
+function inlineCode(value: string): string {
+  const one = value.replace(/\n/g, '↵');
+  const ticks = one.includes('`') ? '``' : '`';
+  return one === '' ? '(empty)' : `${ticks}${ticks.length > 1 ? ' ' : ''}${one}${ticks.length > 1 ? ' ' : ''}${ticks}`;
+}
+
+/** The report as markdown, to read in the editor or paste into an issue. */
+export function reportMarkdown(report: EntryTestReport): string {
+  const out: string[] = [`# Test of model entry \`${report.model}\`: **${report.verdict.toUpperCase()}**`, ''];
+  const problems = report.problems.filter((p) => p.level !== 'warning');
+  if (problems.length) {
+    out.push(report.verdict === 'error' ? 'The test could not finish:' : 'Reasons:', '');
+    for (const p of problems) out.push(`- **${p.code}**: ${p.message}`);
+    out.push('');
+  }
+  for (const stage of report.stages) {
+    out.push(`## ${MARK[stage.status]} ${STAGE_TITLES[stage.id]} — ${stage.status}`, '');
+    for (const f of stage.facts) {
+      const source = f.source ? ` *(${f.source})*` : '';
+      if (f.block) {
+        const body = f.value === '' ? '(empty)' : visible(f.value);
+        const ticks = fence(body);
+        out.push(`**${f.label}**${source}`, '', `${ticks}text`, body, ticks, '');
+      } else {
+        out.push(`- **${f.label}**: ${inlineCode(f.value)}${source}`);
+      }
+    }
+    const own = report.problems.filter((q) => q.stage === stage.id);
+    if (own.length) out.push('');
+    for (const p of own) out.push(`> **${p.level}** \`${p.code}\`: ${p.message}`, '>');
+    if (own.length) out.pop();
+    if (stage.log?.length) {
+      const body = stage.log.join('\n');
+      const ticks = fence(body);
+      out.push('', '<details><summary>llama.cpp log</summary>', '', `${ticks}text`, body, ticks, '', '</details>');
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

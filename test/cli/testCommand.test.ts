@@ -1,0 +1,70 @@
+// `clem-registry test` as users run it: the report on real llama.cpp with a scripted GGUF, the JSON shape, the exit
+// codes 0 (pass), 1 (fail) and 2 (error), and usage errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { replyChain, writeScriptedGguf } from '../support/scriptedGguf';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BIN = path.join(REPO, 'bin', 'clem-registry.js');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-cli-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const skip = !existsSync(path.join(REPO, 'node_modules', 'node-llama-cpp')) && 'node-llama-cpp is not installed';
+
+const CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+writeScriptedGguf(path.join(dir, 'marker.gguf'), {
+  tokens: [{ text: '<|im_start|>', type: 'control' }, { text: '<|im_end|>', type: 'control' }],
+  next: replyChain('<0x0A>', ['Blue', '.', '<|im', '_end|>']),
+});
+const entry = (name: string, eos: string) => ({ model_name: name, backend: 'llamacpp', huggingface_id: 'test/scripted', model_config: { filename: '*.gguf', premade_chat_template: false, custom_chat_template: CHATML, eos_to_cull: eos } });
+writeFileSync(path.join(dir, 'model_registry.json'), JSON.stringify([entry('good', '<\\|im_end\\|>'), entry('bad', '<|im_end|>')], null, 2));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'test', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, HF_HUB_CACHE: path.join(dir, 'empty-hub') } });
+  assert.equal(r.error, undefined, String(r.error));
+  return r;
+}
+
+describe('clem-registry test', { skip }, () => {
+  it('passes with a correct eos_to_cull (exit 0) and prints the stages', () => {
+    const r = run('model_registry.json', '--model', 'good', '--gguf', 'marker.gguf', '--max-tokens', '8');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Test of model entry "good": PASS/);
+    for (const title of ['1. Entry', '2. Model file', '3. Load', '4. Template', '5. Generate', '6. Post-process', '7. Verdict']) assert.ok(r.stdout.includes(title), title);
+  });
+
+  it('prints the JSON report and exits 1 when culling leaves text behind', () => {
+    const r = run('model_registry.json', '--model', 'bad', '--gguf', 'marker.gguf', '--format', 'json');
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { verdict: string; stages: { id: string }[]; output: Record<string, string | null>; problems: { code: string; message: string }[] };
+    assert.deepEqual(Object.keys(report), ['verdict', 'stages', 'output', 'problems']);
+    assert.equal(report.verdict, 'fail');
+    assert.deepEqual(report.output, { raw: 'Blue.<|im_end|>', stripped: 'Blue.<|im_end|>', split: null, culled: 'Blue.||' });
+    assert.ok(report.problems.some((p) => p.code === 'end-marker-left'));
+    assert.deepEqual(Object.keys(report.problems[0]).sort(), ['code', 'message']);
+  });
+
+  it('exits 2 when the model file is not there', () => {
+    const r = run('model_registry.json', '--model', 'good', '--format', 'json');
+    assert.equal(r.status, 2);
+    assert.equal(JSON.parse(r.stdout).verdict, 'error');
+  });
+
+  it('exits 2 with a usage message on bad arguments', () => {
+    const noModel = run('model_registry.json');
+    assert.equal(noModel.status, 2);
+    assert.match(noModel.stderr, /--model NAME is required/);
+    const badNumber = run('model_registry.json', '--model', 'good', '--max-tokens', 'lots');
+    assert.equal(badNumber.status, 2);
+    assert.match(badNumber.stderr, /--max-tokens needs a positive whole number/);
+  });
+
+  it('fails when the name is in no entry, as clemcore\'s lookup does', () => {
+    const r = run('model_registry.json', '--model', 'nobody', '--gguf', 'marker.gguf', '--format', 'json');
+    assert.equal(r.status, 1);
+    assert.match(JSON.parse(r.stdout).problems[0].message, /No model spec unifies/);
+  });
+});
