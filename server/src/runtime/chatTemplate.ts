@@ -76,9 +76,9 @@ function errorMessage(e: unknown): string {
 // Known differences, which this module cannot lift because @huggingface/jinja's parser has no syntax for them (such a
 // template fails with stage 'parse' here while jinja2 accepts it): tests with an argument (`x is divisibleby 3`,
 // `is sameas(y)`), {% with %}, {% include %} and the other loader tags, recursive loops, one-element tuples `(x,)`,
-// non-ASCII names, `\N{name}` string escapes, and dict literals with non-string keys (a render error). Not implemented: the filters wordwrap,
-// groupby, urlize, urlencode, xmlattr, filesizeformat, pprint, random, striptags; loop.cycle/changed work, `loop`
-// itself prints as a dict. test/runtime/chatTemplate.test.ts counts these against python3's jinja2.
+// non-ASCII names, `\N{name}` string escapes, and dict literals with non-string keys (a render error). Not
+// implemented: the filters wordwrap, groupby, urlize, urlencode, xmlattr, filesizeformat, pprint, random and striptags;
+// `loop` prints as a dict. test/runtime/chatTemplate.test.ts counts these against python3's jinja2.
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Environments
