@@ -71,7 +71,7 @@ function templateHover(source: string, entry: Record<string, unknown>, backend: 
     : `with add_generation_prompt=True; ${fromRegistry
       ? 'BOS/EOS from `bos_string`/`eos_string` (at run time the GGUF\'s own tokens take precedence when it has them)'
       : 'BOS/EOS shown as `<bos>`/`<eos>`: the real ones come from the tokenizer or GGUF'}`;
-  const result = renderChatTemplate(source, tokens);
+  const result = renderChatTemplate(source, tokens, undefined, backend);
   const head = `**\`custom_chat_template\`** rendered for a sample conversation (system, user, assistant, user) ${how}.`;
   if (!result.ok) return `${head}\n\nRendering fails: ${result.error}`;
   return `${head}\n\n${showPrompt(result.prompt)}`;

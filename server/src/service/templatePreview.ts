@@ -1,6 +1,7 @@
 // Renders a chat template for a short sample conversation the way clemcore's backend would call it (after
-// ensure_alternating_roles, with add_generation_prompt=True and the entry's BOS/EOS), for the template hover.
-import { Template } from '@huggingface/jinja';
+// ensure_alternating_roles, with add_generation_prompt=True and the entry's BOS/EOS), for the template hover, in the
+// Jinja environment of the runtime that renders it (runtime/chatTemplate.ts).
+import { renderTemplate } from '../runtime/chatTemplate';
 
 export interface ChatMessage {
   role: string;
@@ -30,24 +31,18 @@ export function ensureAlternatingRoles(messages: ChatMessage[]): ChatMessage[] {
 export type RenderResult = { ok: true; prompt: string } | { ok: false; error: string };
 
 /**
- * `tokens` undefined renders as clemcore 3.3's huggingface_multimodal does: a plain template given `messages` only
- * (no BOS/EOS, no add_generation_prompt).
+ * `tokens` undefined renders as clemcore 3.3's huggingface_multimodal does: a plain jinja2 template given `messages`
+ * only (no BOS/EOS, no add_generation_prompt). Otherwise `backend` picks the runtime's Jinja environment:
+ * llama-cpp-python's for llamacpp, transformers' for the others.
  */
-export function renderChatTemplate(source: string, tokens: { bos: string; eos: string } | undefined, messages = SAMPLE_CONVERSATION): RenderResult {
-  try {
-    const template = new Template(source);
-    const prompt = template.render(!tokens ? { messages: ensureAlternatingRoles(messages) } : {
-      messages: ensureAlternatingRoles(messages),
-      bos_token: tokens.bos,
-      eos_token: tokens.eos,
-      add_generation_prompt: true,
-      // raise_exception and strftime_now, which llama-cpp-python and transformers provide, are built into
-      // @huggingface/jinja.
-    });
-    return { ok: true, prompt };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+export function renderChatTemplate(source: string, tokens: { bos: string; eos: string } | undefined, messages = SAMPLE_CONVERSATION, backend?: string): RenderResult {
+  const result = renderTemplate({
+    template: source,
+    environment: !tokens ? 'jinja2-plain' : backend === 'llamacpp' ? 'llama-cpp-python' : 'transformers',
+    messages: ensureAlternatingRoles(messages),
+    variables: tokens ? { bos_token: tokens.bos, eos_token: tokens.eos, add_generation_prompt: true } : undefined,
+  });
+  return result.ok ? result : { ok: false, error: result.message };
 }
 
 /** The prompt with line breaks and tabs shown, and special tokens (`<|...|>`, `<s>`, `</s>`, ...) set in bold. */
