@@ -103,8 +103,10 @@ export function installCodeServer({ log = (message) => console.error(message) } 
 }
 
 /** Installs a .vsix into an extensions folder with code-server's CLI, as a user would. */
-export function installExtension(vsix, extensionsDir) {
-  return execFileSync(codeServerBin(), ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--force'], {
+export function installExtension(vsix, { extensionsDir, userDataDir }) {
+  const args = ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--force'];
+  if (userDataDir) args.push('--user-data-dir', userDataDir, '--config', path.join(userDataDir, 'code-server.yaml'));
+  return execFileSync(codeServerBin(), args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -137,11 +139,13 @@ function httpOk(url) {
 
 /**
  * Starts code-server on 127.0.0.1 on `folder`. With `trust: false` workspace trust stays enabled, so a folder that
- * was never trusted opens in restricted mode. Resolves when it answers HTTP.
+ * was never trusted opens in restricted mode. Its config file goes into the user data folder unless one is given,
+ * so that nothing is written to ~/.config. Resolves when it answers HTTP.
  */
-export async function startCodeServer({ folder, userDataDir, extensionsDir, port, trust = true, stdio = 'pipe', timeoutMs = 60_000 }) {
+export async function startCodeServer({ folder, userDataDir, extensionsDir, port, trust = true, configFile, stdio = 'pipe', timeoutMs = 60_000 }) {
   port ??= await freePort();
   const args = [
+    '--config', configFile ?? path.join(userDataDir, 'code-server.yaml'),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir,

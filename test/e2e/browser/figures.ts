@@ -1,0 +1,28 @@
+// The figures of an e2e run: the extension's activation time and the time from opening a registry to its first
+// diagnostics, printed and written to .test-artifacts/e2e/figures.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CODE_SERVER_VERSION } from '../../../scripts/code-server.mjs';
+import { ARTIFACTS } from '../shared/expectations';
+
+export interface Figures {
+  /** What Developer: Show Running Extensions shows, e.g. "Startup Activation: 64ms". */
+  activation: string;
+  activationMs: number;
+  /** The extension host log line of the activation (which event activated it). */
+  activationEvent: string;
+  /** From the click on the file in Quick Open to the first squiggle drawn, in the page's clock. */
+  openToFirstDiagnosticsMs: number;
+}
+
+export function writeFigures(figures: Figures): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, 'figures.json');
+  const record = { ...figures, codeServer: CODE_SERVER_VERSION, cpus: os.cpus().length, measuredAt: new Date().toISOString() };
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  console.log(`      activation: ${figures.activation} (${figures.activationEvent})`);
+  console.log(`      open to first diagnostics: ${figures.openToFirstDiagnosticsMs} ms`);
+  console.log(`      written to ${path.relative(process.cwd(), file)}`);
+  return file;
+}

@@ -1,0 +1,281 @@
+// The code-server driver: acts in the workbench as a user would (keyboard, command palette, Problems panel, hovers)
+// and reads what the page shows. Shared helpers for new steps: runCommand, openFile, goTo, problems, screenshot.
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type Severity } from '../shared/driver';
+import { FIRST_SQUIGGLE_MS, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, inPage, onElement, type RowText } from './inPage';
+
+const WAIT = 30_000;
+
+export class Workbench implements EditorDriver {
+  readonly kind = 'code-server' as const;
+  private shots = 0;
+  /** Milliseconds from pressing Enter on a file in Quick Open to its first squiggle, for each file opened. */
+  readonly openToFirstDiagnosticsMs = new Map<string, number>();
+
+  constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string) {
+    mkdirSync(artifactsDir, { recursive: true });
+  }
+
+  /** Waits until the workbench shows the workspace's files. */
+  async ready(): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  async screenshot(name: string): Promise<void> {
+    this.shots += 1;
+    await this.page.screenshot({ path: path.join(this.artifactsDir, `${String(this.shots).padStart(2, '0')}-${name}.png`) });
+  }
+
+  /** Opens a quick input with `keys`, types `text` and picks the row whose label is `label`. */
+  private async quickPick(keys: string, text: string, label: string, before?: () => Promise<void>): Promise<void> {
+    await this.page.keyboard.press(keys);
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill(text);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
+    await row.waitFor({ timeout: WAIT });
+    await row.click();
+    await before?.();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+  }
+
+  async runCommand(command: { id: string; title: string }): Promise<void> {
+    await this.closeWidgets();
+    await this.quickPick('Control+Shift+P', `>${command.title}`, command.title);
+  }
+
+  async openFile(relativePath: string): Promise<void> {
+    await this.closeWidgets();
+    const name = path.basename(relativePath);
+    const first = !this.openToFirstDiagnosticsMs.has(relativePath);
+    if (first) await this.watchFirstSquiggle();
+    await this.quickPick('Control+P', relativePath, name);
+    await this.page.locator('.tabs-container .tab.active .label-name', { hasText: name }).waitFor({ timeout: WAIT });
+    await this.page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: WAIT });
+    if (first) this.openToFirstDiagnosticsMs.set(relativePath, await this.firstSquiggleMs());
+  }
+
+  private async watchFirstSquiggle(): Promise<void> {
+    await inPage(this.page, WATCH_FIRST_SQUIGGLE);
+  }
+
+  private async firstSquiggleMs(): Promise<number> {
+    const handle = await this.page.waitForFunction(FIRST_SQUIGGLE_MS, undefined, { timeout: 60_000, polling: 100 });
+    return Math.round(Number(await handle.jsonValue()));
+  }
+
+  /** Puts the cursor at a 1-based line and column with Go to Line/Column (Ctrl+G). */
+  async goTo(at: Position): Promise<void> {
+    await this.closeWidgets();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    // Quick access with `:` is Go to Line/Column.
+    await input.fill(`:${at.line}:${at.col}`);
+    await input.press('Enter');
+    await this.page.locator('.statusbar-item', { hasText: `Ln ${at.line}, Col ${at.col}` }).waitFor({ timeout: WAIT });
+  }
+
+  /** Closes hovers, menus and suggestions, as Escape does. */
+  private async closeWidgets(): Promise<void> {
+    for (let i = 0; i < 2; i++) await this.page.keyboard.press('Escape');
+  }
+
+  async problems(until: (problems: Problem[]) => boolean = (p) => p.length > 0): Promise<Problem[]> {
+    await this.runCommand({ id: 'workbench.panel.markers.view.focus', title: 'Problems: Focus on Problems View' });
+    const list = this.page.locator('.markers-panel .monaco-list');
+    await list.waitFor({ timeout: WAIT });
+    return pollUntil(() => this.readProblems(list), until, 60_000, 500);
+  }
+
+  private async readProblems(list: Locator): Promise<Problem[]> {
+    const rows = await this.readList(list);
+    // Level 1 is the file, level 2 a problem, level 3 a problem's related information.
+    return rows.filter((r) => r.level === 2).map((r) => {
+      const [, line, col] = /Ln (\d+), Col (\d+)/.exec(r.line) ?? [];
+      const severity: Severity = r.icon.includes('error') ? 'error' : r.icon.includes('warning') ? 'warning' : 'info';
+      return { code: r.code, severity, source: r.source, message: r.message, line: Number(line), col: Number(col) };
+    });
+  }
+
+  /** All rows of a virtualised monaco list, scrolling it through with the mouse wheel. */
+  private async readList(list: Locator): Promise<RowText[]> {
+    const seen = new Map<number, RowText>();
+    await list.hover();
+    let scroll = await this.scrollToTop(list);
+    for (;;) {
+      for (const row of await onElement<RowText[]>(list, LIST_ROWS)) seen.set(row.index, row);
+      if (scroll.top + scroll.view >= scroll.height - 1) break;
+      const next = await this.scrollList(list, Math.max(22, scroll.view - 44));
+      if (next.top === scroll.top) break;
+      scroll = next;
+    }
+    await this.scrollToTop(list);
+    // Away from the editor, so that no mouse hover replaces the one the keyboard asks for.
+    await this.page.mouse.move(0, 0);
+    return [...seen.values()].sort((a, b) => a.index - b.index);
+  }
+
+  private async scrollToTop(list: Locator): Promise<{ top: number; view: number; height: number }> {
+    let scroll = await onElement<{ top: number; view: number; height: number }>(list, LIST_SCROLL);
+    for (let i = 0; i < 100 && scroll.top > 0; i++) scroll = await this.scrollList(list, -Math.max(scroll.view, 22));
+    return scroll;
+  }
+
+  /** Wheels a monaco list by `deltaY` and waits until it has scrolled (its rows container moves) or cannot. */
+  private async scrollList(list: Locator, deltaY: number): Promise<{ top: number; view: number; height: number }> {
+    const read = () => onElement<{ top: number; view: number; height: number }>(list, LIST_SCROLL);
+    const before = await read();
+    await this.page.mouse.wheel(0, deltaY);
+    const wanted = Math.min(Math.max(before.top + deltaY, 0), Math.max(before.height - before.view, 0));
+    return pollUntil(read, (s) => Math.abs(s.top - wanted) < 1 || s.top !== before.top, 2_000, 50);
+  }
+
+  /**
+   * Shows the hover at the cursor (Show or Focus Hover) and returns its text once it settles (no "Loading...", the
+   * same text twice). A hover that closes meanwhile (the file was re-checked) is shown again.
+   */
+  private async hoverText(): Promise<string> {
+    const hover = this.page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand({ id: 'editor.action.showHover', title: 'Show or Focus Hover' });
+      await hover.waitFor({ timeout: WAIT });
+      let previous: string | undefined;
+      const read = async () => {
+        const text = await hover.innerText({ timeout: 1_000 }).then((t) => t.trim(), () => undefined);
+        const settled = text !== undefined && text !== '' && !text.includes('Loading...') && text === previous;
+        previous = text;
+        return { text, settled };
+      };
+      const last = await pollUntil(read, (r) => r.settled || r.text === undefined, WAIT, 300);
+      if (last.settled && last.text !== undefined) return last.text;
+      if (attempt === 3) throw new Error(`the hover did not settle (last text: ${JSON.stringify(last.text)})`);
+    }
+  }
+
+  async diagnosticsAt(at: Position): Promise<string[]> {
+    await this.goTo(at);
+    const text = await this.hoverText();
+    return [...text.matchAll(/clem-registry\(([\w-]+)\)/g)].map((m) => m[1]);
+  }
+
+  async hoverAt(at: Position): Promise<string> {
+    await this.goTo(at);
+    return this.hoverText();
+  }
+
+  async applyQuickFix(at: Position, title: RegExp, screenshot?: string): Promise<string> {
+    await this.goTo(at);
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor({ timeout: WAIT });
+    if (screenshot) await this.screenshot(screenshot);
+    // The menu is keyboard-driven (a pointer block covers the page while it is open): move down to the fix.
+    const titles = (await rows.locator('.title').allInnerTexts()).map((t) => t.trim());
+    const index = titles.findIndex((t) => title.test(t));
+    if (index < 0) throw new Error(`no quick fix matches ${title} among: ${titles.join(' | ')}`);
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    const focused = (await rows.and(this.page.locator('.focused')).locator('.title').innerText()).trim();
+    if (focused !== titles[index]) throw new Error(`the quick fix menu focuses "${focused}", not "${titles[index]}"`);
+    const label = focused;
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: WAIT });
+    await this.save();
+    return label;
+  }
+
+  /** Saves the active editor (Ctrl+S) once it has unsaved changes, and waits until the tab is no longer dirty. */
+  async save(): Promise<void> {
+    const dirty = this.page.locator('.tabs-container .tab.active.dirty');
+    await dirty.waitFor({ timeout: WAIT });
+    await this.page.keyboard.press('Control+S');
+    await dirty.waitFor({ state: 'detached', timeout: WAIT });
+  }
+
+  async completionOnNewLineAfter(line: number, screenshot?: string): Promise<string[]> {
+    await this.goTo({ line, col: 1 });
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Enter');
+    await this.page.keyboard.press('Control+Space');
+    const list = this.page.locator('.suggest-widget.visible .monaco-list');
+    await list.locator('.monaco-list-row').first().waitFor({ timeout: WAIT });
+    if (screenshot) await this.screenshot(screenshot);
+    const labels = (await this.readList(list)).map((r) => r.label);
+    await this.closeWidgets();
+    await this.page.keyboard.press('Control+Z');
+    await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: WAIT });
+    return labels;
+  }
+
+  async outline(): Promise<OutlineItem[]> {
+    await this.runCommand({ id: 'outline.focus', title: 'Explorer: Focus on Outline View' });
+    const list = this.page.locator('.outline-pane .monaco-list');
+    await list.locator('.monaco-list-row').first().waitFor({ timeout: WAIT });
+    await this.showOnlyOutlineGroup(list, 'clem-registry');
+    const rows = await pollUntil(() => this.readList(list), (r) => r.some((row) => row.description !== ''), WAIT, 500);
+    const group = rows.findIndex((r) => isOutlineGroup(r, 'clem-registry'));
+    const end = rows.findIndex((r, i) => i > group && r.level === 1);
+    const items = group < 0 ? rows.filter((r) => r.level === 1) : rows.slice(group + 1, end < 0 ? undefined : end).filter((r) => r.level === 2);
+    return items.map((r) => ({ name: r.label, detail: r.description }));
+  }
+
+  /**
+   * With several symbol providers (JSON's own and this extension's) the outline groups items by provider. Walks the
+   * tree with the keyboard from the top, collapsing the other groups and expanding `name`'s.
+   */
+  private async showOnlyOutlineGroup(list: Locator, name: string): Promise<void> {
+    const focused = async () => (await onElement<RowText[]>(list, LIST_ROWS)).find((r) => r.focused);
+    await this.page.keyboard.press('Home');
+    for (let step = 0; step < 200; step++) {
+      const row = await focused();
+      if (!row) break;
+      if (isOutlineGroup(row)) {
+        if (row.label === name && !row.expanded) await this.page.keyboard.press('ArrowRight');
+        if (row.label !== name && row.expanded) await this.page.keyboard.press('ArrowLeft');
+      }
+      await this.page.keyboard.press('ArrowDown');
+      if ((await focused())?.id === row.id) break;
+    }
+  }
+
+  async isRestricted(): Promise<boolean> {
+    return (await this.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).count()) > 0;
+  }
+
+  /** Answers the workspace trust dialog that opens with an untrusted folder. */
+  async answerTrustDialog(trust: boolean): Promise<void> {
+    const button = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: trust ? 'Yes, I trust the authors' : 'No, I don\'t trust the authors' });
+    await button.waitFor({ timeout: 60_000 });
+    await this.screenshot('trust-dialog');
+    await button.click();
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: WAIT });
+  }
+
+  /** The activation time VS Code shows for an extension in Developer: Show Running Extensions. */
+  async activationTime(extensionName: string): Promise<{ text: string; ms: number }> {
+    await this.runCommand({ id: 'workbench.action.showRuntimeExtensions', title: 'Developer: Show Running Extensions' });
+    const time = this.page.locator('.runtime-extensions-editor .monaco-list-row', { has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRegExp(extensionName)}$`) }) })
+      .locator('.activation-time');
+    await time.waitFor({ timeout: WAIT });
+    const text = (await time.innerText()).trim();
+    await this.screenshot('running-extensions');
+    await this.runCommand({ id: 'workbench.action.closeActiveEditor', title: 'View: Close Editor' });
+    const ms = /([\d.]+)\s*ms/.exec(text);
+    if (!ms) throw new Error(`no activation time in "${text}"`);
+    return { text, ms: Number(ms[1]) };
+  }
+}
+
+/** A provider's group in the outline: a top-level row with a plain label and no description. */
+function isOutlineGroup(row: RowText, name?: string): boolean {
+  return row.level === 1 && row.description === '' && row.label !== '' && (name === undefined || row.label === name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,68 @@
+// What the suites ask of an editor. Two drivers answer: code-server in Chromium (browser/, acting as a user would
+// through keyboard, palette and panels, with screenshots) and VS Code under @vscode/test-electron (electron/, through
+// the `vscode` API inside the extension host). Positions are 1-based, as the Problems panel shows them.
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem extends Position {
+  code: string;
+  severity: Severity;
+  source: string;
+  message: string;
+}
+
+export interface OutlineItem {
+  name: string;
+  detail: string;
+}
+
+export interface EditorDriver {
+  readonly kind: 'code-server' | 'electron';
+  /** The workspace folder VS Code has open (a copy of the fixture). */
+  readonly workspaceDir: string;
+  /** Opens a file of the workspace in an editor and waits until it is shown. */
+  openFile(relativePath: string): Promise<void>;
+  /**
+   * The Problems panel's entries for the open file (errors, warnings and infos; VS Code lists no hints there).
+   * Waits, up to a limit, until `until` holds, then returns what is listed.
+   */
+  problems(until?: (problems: Problem[]) => boolean): Promise<Problem[]>;
+  /** The codes of the diagnostics whose squiggle covers a position (the browser reads them from the hover there). */
+  diagnosticsAt(at: Position): Promise<string[]>;
+  /** The hover's text at a position. */
+  hoverAt(at: Position): Promise<string>;
+  /**
+   * Applies the quick fix whose title matches at a position (Ctrl+.) and saves the file; returns the fix's title.
+   * `screenshot` names a screenshot of the open menu.
+   */
+  applyQuickFix(at: Position, title: RegExp, screenshot?: string): Promise<string>;
+  /**
+   * The completion labels on a new line after the end of `line`; the line is removed again afterwards.
+   * `screenshot` names a screenshot of the open list.
+   */
+  completionOnNewLineAfter(line: number, screenshot?: string): Promise<string[]>;
+  /** The outline's items of the open file, in order. */
+  outline(): Promise<OutlineItem[]>;
+  /** Runs a command: by its palette title in the browser, by its id under the `vscode` API. */
+  runCommand(command: { id: string; title: string }): Promise<void>;
+  /** Whether the window is in restricted mode (workspace not trusted). */
+  isRestricted(): Promise<boolean>;
+  /** Saves a screenshot of the window under .test-artifacts/e2e/ (the `vscode` API driver cannot, and does not). */
+  screenshot(name: string): Promise<void>;
+}
+
+/** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value either way. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    value = await read();
+  }
+  return value;
+}

@@ -1,0 +1,108 @@
+// The fixture workspace and what each step expects of it, shared by both drivers.
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { OutlineItem, Position, Problem, Severity } from './driver';
+
+/** The repository root: from the environment when the suites run bundled inside VS Code, else from this file. */
+export const REPO_ROOT = process.env.CLEM_E2E_REPO ?? path.resolve(__dirname, '..', '..', '..');
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace');
+export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
+export const REGISTRY = 'model_registry.json';
+
+/** Deliberate mistakes of the fixture, where the Problems panel must list them. */
+export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line' | 'col'>> = [
+  { code: 'regex-unescaped-bar', severity: 'error', line: 15, col: 30 },
+  { code: 'ignored-key', severity: 'warning', line: 16, col: 13 },
+  { code: 'release-date', severity: 'warning', line: 22, col: 25 },
+  { code: 'cot-end-tag-missing', severity: 'error', line: 28, col: 9 },
+  { code: 'misplaced-key', severity: 'error', line: 29, col: 13 },
+  { code: 'id-key-mismatch', severity: 'error', line: 38, col: 9 },
+  { code: 'presence-flag-false', severity: 'warning', line: 45, col: 45 },
+  { code: 'duplicate-model-name', severity: 'warning', line: 60, col: 23 },
+  { code: 'regex-over-escaped', severity: 'error', line: 72, col: 30 },
+];
+
+/**
+ * Squiggles cover exactly their characters: a code is found inside its range and not beside it. The positions
+ * outside are on keys or regex values, which always have a hover (the browser reads diagnostics from the hover).
+ */
+export const SQUIGGLES: Array<{ code: string; inside: Position; outside: Position }> = [
+  // The first unescaped `|` of `"<|im_end|>"` (column 30), not the `im_end` after it.
+  { code: 'regex-unescaped-bar', inside: { line: 15, col: 30 }, outside: { line: 15, col: 33 } },
+  // The value `"23-07-24"`, not its key.
+  { code: 'release-date', inside: { line: 22, col: 29 }, outside: { line: 22, col: 12 } },
+  // The value `false` of a presence-only flag, not its key.
+  { code: 'presence-flag-false', inside: { line: 45, col: 47 }, outside: { line: 45, col: 30 } },
+];
+
+export const QUICK_FIX = {
+  at: { line: 15, col: 30 },
+  title: /^Escape the `\|` of the token/,
+  /** The code of the findings the fix removes. */
+  removes: 'regex-unescaped-bar',
+  before: '            "eos_to_cull": "<|im_end|>",',
+  after: '            "eos_to_cull": "<\\\\|im_end\\\\|>",',
+};
+
+export const HOVER = {
+  /** On the key `filename` in the llamacpp entry's model_config. */
+  at: { line: 14, col: 15 },
+  includes: ['filename', 'model_config', 'llamacpp backend', 'fnmatch'],
+};
+
+export const COMPLETION = {
+  /** A new line after `"premade_chat_template": true,` in the llamacpp entry's model_config. */
+  afterLine: 13,
+  /** llamacpp model_config keys that are not in the entry yet. */
+  offers: ['bos_string', 'custom_chat_template', 'eos_string', 'output_split_prefix'],
+  /** Keys already there, keys clemcore ignores for llamacpp, and keys of other backends. */
+  withholds: ['filename', 'eos_to_cull', 'execute_on', 'gpu_layers_offloaded', 'padding_side', 'load_in_8bit'],
+};
+
+export const OUTLINE: OutlineItem[] = [
+  { name: 'qwen2.5-7b-gguf', detail: 'llamacpp' },
+  { name: 'llama-3.1-8b', detail: 'huggingface_local' },
+  { name: 'gpt-4o-mini', detail: 'openai' },
+  { name: 'claude-haiku', detail: 'anthropic' },
+  { name: 'qwen2.5-7b-gguf', detail: 'llamacpp' },
+];
+
+const SEVERITIES: Record<string, Severity | undefined> = { error: 'error', warning: 'warning', information: 'info' };
+
+interface CliDiagnostic {
+  code: string;
+  severity: string;
+  message: string;
+  range: { start: { line: number; character: number } };
+}
+
+/**
+ * What the command-line checker (the same engine) reports for a file, as the Problems panel lists it: 1-based, hints
+ * left out. The editor must show exactly these.
+ */
+export function checkerProblems(file: string): Problem[] {
+  let stdout: string;
+  try {
+    stdout = execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', file], {
+      encoding: 'utf8',
+      // Inside VS Code process.execPath is Electron; this makes it behave as Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+  } catch (error) {
+    // Exit code 1 means "there are errors", which the fixture has on purpose.
+    stdout = (error as { stdout?: string }).stdout ?? '';
+    if (!stdout) throw error;
+  }
+  const [result] = JSON.parse(stdout) as Array<{ diagnostics: CliDiagnostic[] }>;
+  return result.diagnostics.flatMap((d) => {
+    const severity = SEVERITIES[d.severity];
+    return severity ? [{ code: d.code, severity, source: 'clem-registry', message: d.message, line: d.range.start.line + 1, col: d.range.start.character + 1 }] : [];
+  });
+}
+
+/** `code@line:col severity`, sorted: the form the suites compare lists in. */
+export function problemKeys(problems: Array<Pick<Problem, 'code' | 'severity' | 'line' | 'col'>>): string[] {
+  return problems
+    .map((p) => `${p.code}@${p.line}:${p.col} ${p.severity}`)
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
