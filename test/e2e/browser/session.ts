@@ -1,29 +1,14 @@
-// One code-server for a suite file: a copy of the fixture workspace, fresh user-data and extensions folders in a
-// temp dir, the packaged .vsix installed with `code-server --install-extension`, and Debian's Chromium on it.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+// One code-server for a suite file: the run's folders (shared/runDirs.ts), the packaged .vsix installed with
+// `code-server --install-extension` as a user would, and Debian's Chromium on it.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { codeServerBin, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
-import { ARTIFACTS, FIXTURE_WORKSPACE, REPO_ROOT } from '../shared/expectations';
+import { ARTIFACTS } from '../shared/expectations';
+import { packagedVsix, prepareRunDirs } from '../shared/runDirs';
 import { Workbench } from './workbench';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** User settings for a quiet, offline workbench that saves only on Ctrl+S, as desktop VS Code does by default. */
-const SETTINGS = {
-  'files.autoSave': 'off',
-  'telemetry.telemetryLevel': 'off',
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'update.mode': 'none',
-  'workbench.editor.enablePreview': false,
-  'git.enabled': false,
-  'editor.minimap.enabled': false,
-};
 
 export interface Session {
   driver: Workbench;
@@ -32,24 +17,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The .vsix `npm run package` wrote (or $CLEM_E2E_VSIX). */
-export function packagedVsix(): string {
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-  const vsix = process.env.CLEM_E2E_VSIX ?? path.join(REPO_ROOT, `${manifest.name}-${manifest.version}.vsix`);
-  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first (npm run test:e2e does)`);
-  return vsix;
-}
-
 export async function openSession({ name, trust }: { name: string; trust: boolean }): Promise<Session> {
   if (!existsSync(codeServerBin())) throw new Error('code-server is not installed: run `node scripts/install-code-server.mjs` (npm run test:e2e does)');
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's \`chromium\` package (or set CHROMIUM_PATH)`);
-  const temp = mkdtempSync(path.join(os.tmpdir(), `clem-registry-e2e-${name}-`));
-  const workspaceDir = path.join(temp, 'workspace');
-  const userDataDir = path.join(temp, 'user-data');
-  const extensionsDir = path.join(temp, 'extensions');
-  cpSync(FIXTURE_WORKSPACE, workspaceDir, { recursive: true });
-  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  const { temp, workspaceDir, userDataDir, extensionsDir, cleanup } = prepareRunDirs(name);
   const installed = installExtension(packagedVsix(), { extensionsDir, userDataDir });
   if (!/successfully installed/i.test(installed)) throw new Error(`installing the .vsix failed:\n${installed}`);
 
@@ -78,12 +49,13 @@ export async function openSession({ name, trust }: { name: string; trust: boolea
         await opened.close();
         await codeServer.stop();
         keepLogs(userDataDir, path.join(artifactsDir, 'logs'));
-        if (!process.env.CLEM_E2E_KEEP) rmSync(temp, { recursive: true, force: true });
+        cleanup();
       },
     };
   } catch (error) {
     await browser?.close();
     await codeServer.stop();
+    cleanup();
     throw error;
   }
 }
