@@ -11,7 +11,7 @@ const WAIT = 30_000;
 export class Workbench implements EditorDriver {
   readonly kind = 'code-server' as const;
   private shots = 0;
-  /** Milliseconds from pressing Enter on a file in Quick Open to its first squiggle, for each file opened. */
+  /** Milliseconds from clicking a file in Quick Open to its first squiggle, for each file opened. */
   readonly openToFirstDiagnosticsMs = new Map<string, number>();
 
   constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string) {
@@ -30,7 +30,7 @@ export class Workbench implements EditorDriver {
   }
 
   /** Opens a quick input with `keys`, types `text` and picks the row whose label is `label`. */
-  private async quickPick(keys: string, text: string, label: string, before?: () => Promise<void>): Promise<void> {
+  private async quickPick(keys: string, text: string, label: string): Promise<void> {
     await this.page.keyboard.press(keys);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: WAIT });
@@ -40,7 +40,6 @@ export class Workbench implements EditorDriver {
       .first();
     await row.waitFor({ timeout: WAIT });
     await row.click();
-    await before?.();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
   }
 
