@@ -9,6 +9,7 @@ export function restrictedSuite(driver: () => EditorDriver): void {
   describe('a model_registry.json in restricted mode', function () {
     it('opens the folder in restricted mode', async function () {
       assert.equal(await driver().isRestricted(), true);
+      await driver().screenshot('restricted-mode');
     });
 
     it('still lists the diagnostics in the Problems panel', async function () {
