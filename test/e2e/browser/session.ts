@@ -8,7 +8,7 @@ import { ARTIFACTS } from '../shared/expectations';
 import { packagedVsix, prepareRunDirs } from '../shared/runDirs';
 import { Workbench } from './workbench';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export interface Session {
   driver: Workbench;

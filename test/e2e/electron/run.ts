@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { REPO_ROOT } from '../shared/expectations';
 import { packagedVsix, prepareRunDirs } from '../shared/runDirs';
 
-const VSCODE_VERSION = process.env.CLEM_E2E_VSCODE_VERSION ?? '1.99.3';
+const VSCODE_VERSION = process.env.CLEM_E2E_VSCODE_VERSION || '1.99.3';
 const HARNESS = path.join(__dirname, 'harness');
 const BUNDLE = path.join(REPO_ROOT, '.test-artifacts', 'electron-tests', 'index.js');
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { OutlineItem, Position, Problem, Severity } from './driver';
 
 /** The repository root: from the environment when the suites run bundled inside VS Code, else from this file. */
-export const REPO_ROOT = process.env.CLEM_E2E_REPO ?? path.resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = process.env.CLEM_E2E_REPO || path.resolve(__dirname, '..', '..', '..');
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace');
 export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
 export const REGISTRY = 'model_registry.json';

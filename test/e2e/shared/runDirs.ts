@@ -50,7 +50,7 @@ export function prepareRunDirs(name: string, settings: Record<string, unknown> =
 /** The .vsix `npm run package` wrote (or $CLEM_E2E_VSIX). */
 export function packagedVsix(): string {
   const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-  const vsix = process.env.CLEM_E2E_VSIX ?? path.join(REPO_ROOT, `${manifest.name}-${manifest.version}.vsix`);
+  const vsix = process.env.CLEM_E2E_VSIX || path.join(REPO_ROOT, `${manifest.name}-${manifest.version}.vsix`);
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first (the test scripts do)`);
   return vsix;
 }
