@@ -41,7 +41,12 @@ async function withCodeServer(vsix) {
   const settings = path.join(userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) {
     mkdirSync(path.dirname(settings), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none' }, null, 2));
+    writeFileSync(settings, JSON.stringify({
+      'telemetry.telemetryLevel': 'off',
+      'workbench.startupEditor': 'none',
+      // examples/ sits inside this repository; do not offer to open it.
+      'git.openRepositoryInParentFolders': 'never',
+    }, null, 2));
   }
   installExtension(vsix, { extensionsDir, userDataDir });
   const wanted = portArg >= 0 ? Number(args[portArg + 1]) : 8080;
