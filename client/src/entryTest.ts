@@ -1,8 +1,7 @@
 // "Test model entry" and "Preview template" in VS Code: pick the entry, make sure a llama.cpp runtime is there (or
 // offer to install one), run the test worker with progress and cancellation, and show the report as a read-only
 // markdown document that can be copied into an issue.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseTree, findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
@@ -11,6 +10,7 @@ import type { EntryTestRequest } from '../../server/src/runtime/pipeline';
 import { previewTemplate } from '../../server/src/runtime/preview';
 import { reportMarkdown, STAGE_TITLES } from '../../server/src/runtime/report';
 import { runEntryTest } from '../../server/src/runtime/runner';
+import { installRuntime, runtimePackages } from '../../server/src/runtime/runtimeInstall';
 import { findRuntime, LLAMA_RUNTIME_VERSION } from '../../server/src/runtime/runtimeLocation';
 
 const REPORT_SCHEME = 'clem-registry-report';
@@ -98,53 +98,30 @@ function runtimeCandidates(context: vscode.ExtensionContext, document: vscode.Te
   return [...(configured ? [resolvePath(configured, document)] : []), path.join(context.globalStorageUri.fsPath, 'llama-runtime'), context.extensionPath];
 }
 
-/** node-llama-cpp's prebuilt binaries for this machine: the CPU build, plus CUDA when an NVIDIA driver is present. */
-function binaryPackages(): string[] {
-  const platform = process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'win' : process.platform;
-  const base = platform === 'mac' && process.arch === 'arm64' ? 'mac-arm64-metal' : `${platform}-${process.arch}`;
-  const packages = [base];
-  const nvidia = ['/usr/bin/nvidia-smi', 'C:\\Windows\\System32\\nvidia-smi.exe'].some((f) => existsSync(f));
-  if (nvidia && process.arch === 'x64' && platform !== 'mac') packages.push(`${base}-cuda`);
-  return packages.map((p) => `@node-llama-cpp/${p}@${LLAMA_RUNTIME_VERSION}`);
-}
-
-/** Installs node-llama-cpp with this machine's binaries into the extension's global storage, with npm. */
-async function installRuntime(context: vscode.ExtensionContext): Promise<boolean> {
+/** Installs node-llama-cpp with this machine's binaries into the extension's global storage, with progress. */
+async function installRuntimeWithProgress(context: vscode.ExtensionContext): Promise<boolean> {
   const target = path.join(context.globalStorageUri.fsPath, 'llama-runtime');
-  mkdirSync(target, { recursive: true });
-  if (!existsSync(path.join(target, 'package.json'))) writeFileSync(path.join(target, 'package.json'), '{ "private": true }\n');
-  const packages = [`node-llama-cpp@${LLAMA_RUNTIME_VERSION}`, ...binaryPackages()];
+  const packages = runtimePackages();
   const output = vscode.window.createOutputChannel('clem-registry: llama.cpp runtime');
   output.appendLine(`npm install ${packages.join(' ')} (into ${target})`);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Installing the llama.cpp runtime', cancellable: true }, (progress, token) => new Promise<boolean>((resolve) => {
-    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--save-exact', ...packages], {
-      cwd: target,
-      shell: process.platform === 'win32',
-      // Prebuilt binaries only: never compile or download llama.cpp from elsewhere.
-      env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' },
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Installing the llama.cpp runtime', cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return installRuntime(target, {
+      packages,
+      signal: abort.signal,
+      onOutput: (text) => {
+        output.append(text);
+        const line = text.trim().split('\n').pop();
+        if (line) progress.report({ message: line.slice(0, 80) });
+      },
     });
-    token.onCancellationRequested(() => npm.kill());
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output.append(text);
-      const line = text.trim().split('\n').pop();
-      if (line) progress.report({ message: line.slice(0, 80) });
-    };
-    npm.stdout.on('data', onData);
-    npm.stderr.on('data', onData);
-    npm.on('error', (err) => {
-      output.appendLine(String(err));
-      void vscode.window.showErrorMessage(`clem-registry: npm could not run (${err.message}). Install Node.js with npm, or set clemRegistry.llamaRuntime to a folder that holds node-llama-cpp ${LLAMA_RUNTIME_VERSION}.`);
-      resolve(false);
-    });
-    npm.on('close', (code) => {
-      if (code !== 0) {
-        output.show();
-        void vscode.window.showErrorMessage(`clem-registry: installing the llama.cpp runtime failed (npm exit code ${code}); see the output.`);
-      }
-      resolve(code === 0);
-    });
-  }));
+  });
+  if (!result.ok) {
+    output.show();
+    void vscode.window.showErrorMessage(`clem-registry: installing the llama.cpp runtime failed: ${result.error} See the output.`);
+  }
+  return result.ok;
 }
 
 /** The runtime folders to try, after asking to install one when none is there yet; undefined if the user declined. */
@@ -154,12 +131,12 @@ async function ensureRuntime(context: vscode.ExtensionContext, document: vscode.
   const install = 'Install runtime';
   const choose = 'Use an existing one…';
   const answer = await vscode.window.showInformationMessage(
-    `"Test model entry" runs the model with llama.cpp (node-llama-cpp ${LLAMA_RUNTIME_VERSION}), which is not installed yet. Install it into the extension's storage (about 30 MB for the CPU build, about 200 MB more with CUDA) from the npm registry?`,
+    `"Test model entry" runs the model with llama.cpp (node-llama-cpp ${LLAMA_RUNTIME_VERSION}), which is not installed yet. Install it into the extension's storage (about 85 MB for the CPU build, about 180 MB more with CUDA) from the npm registry?`,
     { modal: true },
     install,
     choose,
   );
-  if (answer === install) return (await installRuntime(context)) && findRuntime(candidates) ? candidates : undefined;
+  if (answer === install) return (await installRuntimeWithProgress(context)) && findRuntime(candidates) ? candidates : undefined;
   if (answer === choose) {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this runtime', title: 'A folder holding node-llama-cpp (or its node_modules)' });
     if (!picked?.[0]) return undefined;
@@ -249,7 +226,7 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage('clem-registry: report copied as markdown.');
     }),
     vscode.commands.registerCommand('clemRegistry.installRuntime', async () => {
-      if (await installRuntime(context)) void vscode.window.showInformationMessage('clem-registry: the llama.cpp runtime is installed.');
+      if (await installRuntimeWithProgress(context)) void vscode.window.showInformationMessage('clem-registry: the llama.cpp runtime is installed.');
     }),
   );
 }
