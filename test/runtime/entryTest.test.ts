@@ -2,7 +2,7 @@
 // the bundled worker process exactly as the CLI and the editor run them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHATML_CHAT_TEMPLATE } from '../../server/src/runtime/chatFormat';
@@ -166,6 +166,16 @@ describe('Test model entry on real llama.cpp', { skip }, () => {
     // The parent is alive and can run the next test.
     const ok = await run([llamacppEntry('m', {})], 'm', model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' }));
     assert.equal(ok.verdict, 'pass');
+  });
+
+  it('shows llama.cpp\'s own log lines when loading fails, e.g. on a cut-off download', async () => {
+    const whole = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' });
+    const cut = path.join(dir, 'cut.gguf');
+    writeFileSync(cut, readFileSync(whole).subarray(0, statSync(whole).size - 4000));
+    const r = await run([llamacppEntry('m', {})], 'm', cut);
+    assert.equal(r.verdict, 'fail');
+    assert.ok(codes(r).includes('load-failed'), codes(r).join());
+    assert.ok((stage(r, 'load').log ?? []).some((l) => /not within the file bounds/.test(l)), JSON.stringify(stage(r, 'load').log));
   });
 
   it('warns when the tested entry is a shadowed duplicate', async () => {

@@ -81,6 +81,18 @@ export class LlamaEngine {
     return new LlamaEngine(llama, runtime, log);
   }
 
+  /**
+   * Waits until llama.cpp's log lines stop arriving (they come asynchronously, after the failed call has returned),
+   * at most half a second.
+   */
+  async settleLog(): Promise<void> {
+    let seen = -1;
+    for (let waited = 0; waited < 500 && seen !== this.log.length; waited += 40) {
+      seen = this.log.length;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  }
+
   get gpu(): string {
     return this.llama.gpu === false ? 'CPU' : this.llama.gpu.toUpperCase();
   }

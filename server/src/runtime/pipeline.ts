@@ -288,6 +288,7 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
     model = await llama.load(file, { gpuLayers: gpu.layers, contextSize: request.contextSize, threads: request.threads });
   } catch (err) {
     r.problem('load-failed', 'fail', `llama.cpp failed to load the model: ${(err as Error).message}. clemcore would fail the same way at load.`);
+    await llama.settleLog();
     r.log(llama.log.slice(logStart).slice(-60));
     r.end();
     return undefined;
