@@ -45,6 +45,8 @@ export interface LoadedModel {
   contextSize: number;
   modelBytes: number;
   vramUsedBytes: number;
+  /** Growth of the worker's resident memory during the load (weights, KV cache, buffers). */
+  ramUsedBytes: number;
   bos: Token | null;
   shouldPrependBos: boolean;
   tokenize(text: string, parseSpecial: boolean): Token[];
@@ -99,6 +101,7 @@ export class LlamaEngine {
 
   async load(modelPath: string, options: LoadOptions): Promise<LoadedModel> {
     const vramBefore = await this.llama.getVramState().catch(() => undefined);
+    const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const model: LlamaModel = await this.llama.loadModel({ modelPath, gpuLayers: options.gpuLayers });
     const trainContextSize = model.trainContextSize;
@@ -106,6 +109,7 @@ export class LlamaEngine {
     const context = await model.createContext({ contextSize, sequences: 1, threads: options.threads });
     const loadMs = performance.now() - started;
     const vramAfter = await this.llama.getVramState().catch(() => undefined);
+    const ramUsedBytes = Math.max(0, process.memoryUsage().rss - rssBefore);
     const sequence = context.getSequence();
     const blocks = model.fileInsights?.totalLayers;
     return {
@@ -117,6 +121,7 @@ export class LlamaEngine {
       contextSize: context.contextSize,
       modelBytes: model.size,
       vramUsedBytes: vramBefore && vramAfter ? Math.max(0, vramAfter.used - vramBefore.used) : 0,
+      ramUsedBytes,
       bos: model.tokens.bos,
       shouldPrependBos: model.tokens.shouldPrependBosToken,
       tokenize: (text, parseSpecial) => model.tokenize(text, parseSpecial),

@@ -297,7 +297,7 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
   r.fact('GPU layers', `${model.gpuLayers}${model.totalLayers !== undefined ? ` of ${model.totalLayers}` : ''} offloaded`, gpu.source);
   r.fact('Context', `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
   r.fact('Load time', `${model.loadMs.toFixed(0)} ms`);
-  r.fact('Memory', `model ${bytes(model.modelBytes)}${model.vramUsedBytes ? `, VRAM ${bytes(model.vramUsedBytes)}` : ''}`);
+  r.fact('Memory', `model file ${bytes(model.modelBytes)}; RAM +${bytes(model.ramUsedBytes)}${model.vramUsedBytes ? `; VRAM +${bytes(model.vramUsedBytes)}` : ''}`, 'the worker\'s resident memory and the GPU\'s used memory, before and after loading');
   if (request.contextSize && request.contextSize < model.trainContextSize) {
     r.problem('smaller-context', 'warning', `The test used a ${model.contextSize}-token context; clemcore allocates the trained ${model.trainContextSize} tokens, which needs more memory.`);
   }
