@@ -51,10 +51,11 @@ class ReportBuilder {
     return this.current;
   }
 
-  fact(label: string, value: string, source?: string, block?: boolean): void {
+  fact(label: string, value: string, source?: string, block?: boolean | 'plain'): void {
     const f: Fact = { label, value };
     if (source) f.source = source;
     if (block) f.block = true;
+    if (block === 'plain') f.plain = true;
     this.current!.facts.push(f);
   }
 
@@ -328,7 +329,7 @@ function templateStage(r: ReportBuilder, request: EntryTestRequest, config: Reco
   r.fact('BOS', setup.bos.text, SPECIAL_SOURCE[setup.bos.source]('bos', setup.bos.tokenId));
   r.fact('EOS', setup.eos.text, SPECIAL_SOURCE[setup.eos.source]('eos', setup.eos.tokenId));
   const messages = ensureAlternatingRoles(request.messages ?? SAMPLE_CONVERSATION);
-  r.fact('Conversation after ensure_alternating_roles', messages.map((m) => `${m.role}: ${m.content}`).join('\n'), undefined, true);
+  r.fact('Conversation after ensure_alternating_roles', messages.map((m) => `${m.role}: ${JSON.stringify(m.content)}`).join('\n'), undefined, 'plain');
   const rendered = renderTemplate({
     template: setup.template,
     environment: 'llama-cpp-python',

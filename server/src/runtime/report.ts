@@ -22,6 +22,8 @@ export interface Fact {
   source?: string;
   /** Shown as a block with whitespace and special tokens made visible (prompts, outputs). */
   block?: boolean;
+  /** A block shown as it is, without the whitespace marks (it is not model text). */
+  plain?: boolean;
 }
 
 export interface Stage {
@@ -104,7 +106,7 @@ export function reportText(report: EntryTestReport): string {
       const source = f.source ? `   (${f.source})` : '';
       if (f.block) {
         out.push(`    ${f.label}:${source}`);
-        const body = f.value === '' ? '(empty)' : visible(f.value);
+        const body = f.value === '' ? '(empty)' : f.plain ? f.value : visible(f.value);
         for (const line of body.split('\n')) out.push(`      │ ${line}`);
       } else {
         out.push(`    ${f.label}: ${f.value}${source}`);
@@ -147,8 +149,10 @@ export function reportMarkdown(report: EntryTestReport): string {
     for (const f of stage.facts) {
       const source = f.source ? ` *(${f.source})*` : '';
       if (f.block) {
-        const body = f.value === '' ? '(empty)' : visible(f.value);
+        const body = f.value === '' ? '(empty)' : f.plain ? f.value : visible(f.value);
         const ticks = fence(body);
+        // A blank line ends a list of facts before it, or markdown would take the block into the list.
+        if (out[out.length - 1] !== '') out.push('');
         out.push(`**${f.label}**${source}`, '', `${ticks}text`, body, ticks, '');
       } else {
         out.push(`- **${f.label}**: ${inlineCode(f.value)}${source}`);
