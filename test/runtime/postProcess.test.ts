@@ -46,6 +46,21 @@ it('does what clemcore does to a reply, as Python computes it', () => {
   assert.deepEqual(wrong.slice(0, 5), []);
 });
 
+it('runs re.sub as a translated JavaScript RegExp where one exists, and says which engine ran', () => {
+  const js = postProcess('Paris.<|im_end|>', { eos_to_cull: '<\\|im_end\\|>' }).stages[1];
+  assert.equal(js.text, 'Paris.');
+  assert.match(js.engine!, /^JavaScript RegExp \//);
+  const py = postProcess('Paris.<eos>', { eos_to_cull: '(?><eos>)' }).stages[1];
+  assert.equal(py.text, 'Paris.');
+  assert.match(py.engine!, /Python-regex matcher: JavaScript has no equivalent for an atomic group/);
+});
+
+it('stops a pattern that backtracks catastrophically instead of hanging', () => {
+  const step = postProcess(`${'a'.repeat(40)}!`, { eos_to_cull: '(a+)+b' }).stages[1];
+  assert.equal(step.text, undefined);
+  assert.match(step.note!, /backtracks too much/);
+});
+
 it('strips what Python strips', () => {
   assert.equal(pythonStrip('\x1c\ufeffa \u3000'), '\ufeffa');
 });

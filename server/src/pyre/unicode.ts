@@ -290,3 +290,27 @@ export function simpleUpper(cp: number): number {
 export function extraCases(lowerCp: number): readonly number[] {
   return T.EXTRA_CASES[lowerCp] ?? [];
 }
+
+/**
+ * The code-point ranges [lo, hi] that \d, \s or \w match, as the predicates above decide them (`ascii`: under the
+ * ASCII flag), for building equivalent character classes in other regex dialects.
+ */
+export function categoryRanges(cat: 'd' | 's' | 'w', ascii: boolean): [number, number][] {
+  // Under ASCII, \s is [ \t\n\r\f\v] only: Python's str.isspace also counts \x1c-\x1f.
+  const asciiSpace = (cp: number) => cp === 32 || (cp >= 9 && cp <= 13);
+  const test = cat === 'd' ? isDecimalCp : cat === 's' ? (ascii ? asciiSpace : isSpaceCp) : isWordCp;
+  const out: [number, number][] = [];
+  for (let cp = 0; cp < 128; cp++) {
+    if (!test(cp)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === cp - 1) last[1] = cp;
+    else out.push([cp, cp]);
+  }
+  if (ascii) return out;
+  const r = table(cat === 'd' ? 'DECIMAL' : cat === 's' ? 'SPACE' : 'WORD');
+  for (let i = 0; i < r.length; i += 2) {
+    const lo = Math.max(r[i], 128);
+    if (r[i + 1] >= lo) out.push([lo, r[i + 1]]);
+  }
+  return out;
+}

@@ -471,7 +471,8 @@ function postProcessStage(r: ReportBuilder, raw: string, config: Record<string, 
       const code = step.name === 'output_split_prefix' ? 'split-prefix-missing' : step.error.startsWith('KeyError') ? 'missing-key' : 'cull-error';
       r.problem(code, 'fail', `${step.name}: clemcore raises ${step.error}.`);
     }
-    if (step.note && step.name === 'eos_to_cull' && step.text !== undefined && step.text !== beforeCull) r.fact('Note', step.note);
+    if (step.engine) r.fact('re.sub computed with', step.engine);
+    if (step.note && step.name === 'eos_to_cull' && step.text === undefined) r.problem('cull-too-slow', 'fail', `eos_to_cull: ${step.note}`);
   }
   const reply = result.reply;
   if (reply === undefined) {

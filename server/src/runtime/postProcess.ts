@@ -1,6 +1,10 @@
 // What clemcore's llamacpp backend does to a completion, step by step (generate_response): `.strip()`, then
-// `output_split_prefix` with an unguarded rsplit, then `re.sub(eos_to_cull, "", text)` with Python's semantics.
+// `output_split_prefix` with an unguarded rsplit, then `re.sub(eos_to_cull, "", text)` with Python's semantics:
+// the pattern translated into an equivalent JavaScript RegExp, run under a time limit, or, where JavaScript has no
+// equivalent, the Python-semantics matcher with a step budget.
+import vm from 'node:vm';
 import { parsePattern, sub } from '../pyre';
+import { toJsRegExp } from '../pyre/toJs';
 
 /** Characters Python's str.strip() removes (str.isspace): JavaScript's trim differs on \x1c-\x1f and \ufeff. */
 const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
@@ -17,6 +21,8 @@ export interface PostProcessStage {
   /** What clemcore raises here, when it does. */
   error?: string;
   note?: string;
+  /** How re.sub was computed: the translated JavaScript RegExp, or why the Python-semantics matcher ran instead. */
+  engine?: string;
 }
 
 export interface PostProcessResult {
@@ -58,11 +64,33 @@ export function postProcess(raw: string, config: Record<string, unknown>): PostP
     stages.push({ name: 'eos_to_cull', error: `re.error: ${parsed.error.message} at position ${parsed.error.pos}` });
     return { stages };
   }
-  const culled = sub(parsed.ast, text, '', { maxSteps: 5_000_000 });
+  const js = toJsRegExp(parsed.ast);
+  const source = js.ok && js.regex.source.length > 160 ? `${js.regex.source.slice(0, 160)}…` : js.ok ? js.regex.source : '';
+  const engine = js.ok ? `JavaScript RegExp /${source}/${js.regex.flags}, translated from the Python pattern` : `the Python-regex matcher: JavaScript has no equivalent for ${js.reason}`;
+  const culled = js.ok ? replaceWithin(js.regex, text, SUB_TIME_LIMIT_MS) : sub(parsed.ast, text, '', { maxSteps: 5_000_000 });
   if (culled === undefined) {
-    stages.push({ name: 'eos_to_cull', text, note: 'The pattern backtracks too much to finish here; Python would take very long as well.' });
+    stages.push({ name: 'eos_to_cull', engine, note: 'The pattern backtracks too much to finish here (catastrophic backtracking); Python would take very long as well.' });
     return { stages };
   }
-  stages.push({ name: 'eos_to_cull', text: culled, note: culled === text ? 'The pattern matched nothing.' : undefined });
+  stages.push({ name: 'eos_to_cull', text: culled, engine, note: culled === text ? 'The pattern matched nothing.' : undefined });
   return { stages, reply: culled };
+}
+
+const SUB_TIME_LIMIT_MS = 2000;
+// A context of its own, so that a runaway match can be interrupted by vm's timeout.
+const REPLACE = new vm.Script('text.replace(pattern, "")');
+let sandbox: vm.Context | undefined;
+
+/** text.replace(regex, ""), or undefined when it runs longer than `timeoutMs` (catastrophic backtracking). */
+function replaceWithin(regex: RegExp, text: string, timeoutMs: number): string | undefined {
+  sandbox ??= vm.createContext({ text: '', pattern: /(?:)/gu });
+  sandbox.text = text;
+  sandbox.pattern = regex;
+  regex.lastIndex = 0;
+  try {
+    return REPLACE.runInContext(sandbox, { timeout: timeoutMs }) as string;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
+    throw err;
+  }
 }
