@@ -178,6 +178,23 @@ describe('Test model entry on real llama.cpp', { skip }, () => {
     assert.ok((stage(r, 'load').log ?? []).some((l) => /not within the file bounds/.test(l)), JSON.stringify(stage(r, 'load').log));
   });
 
+  it('stops at the time limit and on cancel, and says which stage it reached', async () => {
+    const gguf = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' });
+    const request: EntryTestRequest = { registry: { label: 'model_registry.json', text: JSON.stringify([llamacppEntry('m', {})]) }, modelName: 'm', gguf: { path: gguf, source: 'the test' }, maxTokens: 4, threads: 2 };
+    const late = await runEntryTest(request, { workerPath: WORKER, runtimeCandidates: RUNTIME, timeoutMs: 50 });
+    assert.equal(late.verdict, 'error');
+    assert.ok(codes(late).includes('timeout'), codes(late).join());
+    assert.equal(stage(late, 'verdict').status, 'failed');
+    const abort = new AbortController();
+    const cancelled = runEntryTest(request, { workerPath: WORKER, runtimeCandidates: RUNTIME, timeoutMs: 120_000, signal: abort.signal, onStage: (s) => s.id === 'model-file' && abort.abort() });
+    const r = await cancelled;
+    assert.equal(r.verdict, 'error');
+    assert.ok(codes(r).includes('cancelled'), codes(r).join());
+    assert.notEqual(stage(r, 'model-file').status, 'skipped', 'the stages done before the cancel are kept');
+    assert.ok(stage(r, 'model-file').facts.some((f) => f.label === 'GGUF used'));
+    assert.equal(stage(r, 'generate').status, 'skipped');
+  });
+
   it('warns when the tested entry is a shadowed duplicate', async () => {
     const gguf = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' });
     const r = await run([llamacppEntry('m', {}), llamacppEntry('m', {})], 'm', gguf, { entryIndex: 1 });
