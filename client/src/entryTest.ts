@@ -56,8 +56,9 @@ async function pickEntry(args: unknown[]): Promise<PickedEntry | undefined> {
   const root = parseTree(text);
   let node: JsonNode | undefined = root && findNodeAtOffset(root, editor.document.offsetAt(editor.selection.active), true);
   while (node?.parent && node.parent !== root) node = node.parent;
+  // A file holding one entry object (clemcore wraps it into a list) is entry 0 wherever the cursor is.
   const entries = root?.type === 'array' ? root.children ?? [] : root ? [root] : [];
-  const at = node ? entries.indexOf(node) : -1;
+  const at = root?.type === 'object' ? 0 : node ? entries.indexOf(node) : -1;
   const entry = entries[at];
   const nameNode = entry?.children?.find((p) => p.children?.[0].value === 'model_name')?.children?.[1];
   if (at < 0 || typeof nameNode?.value !== 'string') return undefined;
