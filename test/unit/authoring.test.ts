@@ -1,7 +1,7 @@
 // Outline, folding and hover of the language service.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryDocument, complete, documentSymbols, foldingRanges, hover, shadowLenses, winnerOf } from '../../server/src/service';
+import { RegistryDocument, complete, documentSymbols, entryLenses, foldingRanges, hover, shadowLenses, winnerOf } from '../../server/src/service';
 import { entry, registry } from './harness';
 
 const text = registry(entry('llamacpp', { model_name: 'qwen-gguf' }), entry('openai', { model_name: 'gpt-4o' }), { backend: 'anthropic', model_id: 'c' });
@@ -155,5 +155,19 @@ describe('template hover', () => {
   it('says when rendering fails', () => {
     const text = registry(entry('llamacpp', {}, { premade_chat_template: false, custom_chat_template: "{{ raise_exception('no system messages') }}" }));
     assert.match(hover(new RegistryDocument(text), text.indexOf('"{{ raise') + 3)!.markdown, /Rendering fails: no system messages/);
+  });
+});
+
+describe('entry lenses', () => {
+  it('offers Test entry on llamacpp entries and Preview template on entries with a chat template', () => {
+    const llama = '{"model_name": "m", "backend": "llamacpp", "huggingface_id": "a/b", "model_config": {}}';
+    const hf = '{"model_name": "h", "backend": "huggingface_local", "huggingface_id": "a/c", "model_config": {}}';
+    const api = '{"model_name": "o", "backend": "openai", "model_id": "x", "model_config": {}}';
+    const text = `[${llama}, ${hf}, ${api}]`;
+    const lenses = entryLenses(new RegistryDocument(text, {}));
+    assert.deepEqual(lenses.map((l) => [l.index, l.modelName, l.action]), [[0, 'm', 'test'], [0, 'm', 'preview'], [1, 'h', 'preview']]);
+    assert.equal(text[lenses[2].at.offset], '{');
+    const single = entryLenses(new RegistryDocument(llama, {}));
+    assert.deepEqual(single.map((l) => [l.index, l.action]), [[0, 'test'], [0, 'preview']]);
   });
 });

@@ -44,11 +44,13 @@ export interface EntryLens {
 export function entryLenses(doc: RegistryDocument): EntryLens[] {
   const out: EntryLens[] = [];
   for (const entry of doc.entries()) {
-    if (entry.index === undefined || entry.modelName === undefined) continue;
+    if (entry.modelName === undefined) continue;
+    // A file holding one entry object has no index: clemcore wraps it into a list, where it is entry 0.
+    const index = entry.index ?? 0;
     const backend = backendOf(entry.text);
     const at = { offset: entry.start, length: 1 };
-    if (backend && RUNNABLE.has(backend)) out.push({ at, index: entry.index, modelName: entry.modelName, action: 'test' });
-    if (backend && WITH_TEMPLATE.has(backend)) out.push({ at, index: entry.index, modelName: entry.modelName, action: 'preview' });
+    if (backend && RUNNABLE.has(backend)) out.push({ at, index, modelName: entry.modelName, action: 'test' });
+    if (backend && WITH_TEMPLATE.has(backend)) out.push({ at, index, modelName: entry.modelName, action: 'preview' });
   }
   return out;
 }
