@@ -1,10 +1,11 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
 import { nodeAtPath, parseJson, type Node } from './jsonText';
-import type { Located } from './topLevelScan';
+import { locateIndexed, type Located, type ObjectIndex } from './topLevelScan';
 import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
-import type { BackendSchema, SchemaSet } from './schemaSet';
+import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
+import { keepShape } from './shapes';
 import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span } from './types';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
@@ -38,7 +39,11 @@ export class EntryContext {
   readonly base = 0;
   private tree?: Node;
   /** Whether the entry's text is valid JSON, so positions can be found by scanning instead of a tree. */
-  private readonly valid: boolean;
+  readonly valid: boolean;
+  /** What the rules derived from the schemas for this backend and version (see `derived`). */
+  private readonly derivations: Map<object, unknown>;
+  /** The properties of the entry's objects that `locate` has looked into. */
+  private objects?: ObjectIndex;
 
   constructor(
     /** The entry's own text, from its `{` to its `}`. */
@@ -61,6 +66,21 @@ export class EntryContext {
     this.value = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
     this.backend = schemas.knownBackend(this.value);
     this.backendSchema = this.backend ? schemas.backends.get(this.backend) : undefined;
+    this.derivations = schemas.derivationsFor(this.backend, version);
+  }
+
+  /**
+   * What a rule derived from the schemas for this entry's backend and clemcore version (the keys it looks at, a
+   * compiled validator), under the rule's own `token`; undefined until the rule stores it with `derive`. Every entry
+   * of the same backend shares it, so a rule works it out once per backend instead of once per entry.
+   */
+  derived<T>(token: object): T | undefined {
+    return this.derivations.get(token) as T | undefined;
+  }
+
+  derive<T>(token: object, value: T): T {
+    this.derivations.set(token, value);
+    return value;
   }
 
   /** The entry's syntax tree (its root object node), parsed on first use. */
@@ -76,7 +96,9 @@ export class EntryContext {
 
   /** Where the value at a path is, and its key: by scanning valid text, or from the tree. */
   locate(path: JsonPath): Located | undefined {
-    return locateIn(this.text, path, this.valid, () => this.entry);
+    if (!this.valid) return locateIn(this.text, path, false, () => this.entry);
+    this.objects ??= new Map();
+    return locateIndexed(this.text, path, this.objects);
   }
 
   /** The key of the property at a path (`["model_config", "eos_to_cul"]`). */
@@ -188,3 +210,10 @@ class LazyNode {
 
 /** One rule over one entry. Rules are pure: they read the context and report. */
 export type EntryRule = (ctx: EntryContext) => void;
+
+// See shapes.ts: a context and a lazy node made per entry and value, kept so that their hidden classes stay.
+{
+  const sample = new EntryContext('{}', {}, '', getSchemaSet(), undefined, 0);
+  keepShape(sample);
+  keepShape(sample.lazyNode([], undefined));
+}

@@ -1,5 +1,6 @@
 // JSON text helpers: parsing with Python-json strictness, node lookup, and mapping string values through escapes.
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { keepShape } from './shapes';
 import type { JsonPath, Span } from './types';
 
 export type { Node };
@@ -90,6 +91,13 @@ export class DecodedString {
 export function decodeStringNode(text: string, node: Node): DecodedString {
   return new DecodedString(text, node);
 }
+
+/** The decoded value of a string node, for checks that need no offsets inside it (`decodeStringNode(...).value`). */
+export function stringValue(text: string, node: Node): string {
+  return typeof node.value === 'string' ? node.value : decode(text, node).value;
+}
+
+keepShape(new DecodedString('""', { type: 'string', value: '', offset: 0, length: 2 }));
 
 function decode(text: string, node: Node): { value: string; offsets: number[] } {
   const start = node.offset + 1;

@@ -1,13 +1,14 @@
 // A registry file under check: validates each entry on its own (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { parseJson, propertyNode, type Node } from './jsonText';
-import { nestingDepth, scanTopLevel } from './topLevelScan';
+import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
 import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
 import { AcrossEntriesIndex, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
+import { keepShape } from './shapes';
 import type { RegistryDiagnostic, ServiceSettings, Span } from './types';
 
 interface EntryResult {
@@ -25,7 +26,7 @@ interface EntrySlot {
   /** What the cross-entry rules read, with the absolute start. */
   summary: EntrySummary;
   /** The diagnostics with absolute offsets and paths, built on first use and shifted in place when `start` moves. */
-  abs?: RegistryDiagnostic[];
+  abs: RegistryDiagnostic[] | undefined;
 }
 
 /** One entry of the file, for features that work on a single entry (hover, completion, outline). */
@@ -97,12 +98,6 @@ export class RegistryDocument {
     // Looking entries up by text costs a hash of the whole file, so it is done only when there are results to reuse.
     let previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
     const slots: EntrySlot[] = [];
-    const add = (start: number, end: number, index: number | undefined, value: unknown, colons?: number, depth?: number) => {
-      const key = text.slice(start, end);
-      const outer = index === undefined ? 0 : 1; // the top-level array is one level too
-      const result = previous?.get(key) ?? this.checkEntry(key, value, colons, (depth ?? nestingDepth(key)) + outer);
-      slots.push({ start, text: key, index, result, summary: summaryAt(result, start, index) });
-    };
     // The common case, a valid file: a scan finds the elements, and JSON.parse reads each one right before its
     // check, so that values die young instead of piling up for the whole check.
     const scan = scanTopLevel(text);
@@ -112,12 +107,13 @@ export class RegistryDocument {
       let allObjects = true;
       for (let i = 0; i < scan.spans.length && valid; i++) {
         const span = scan.spans[i];
-        const item = parseValid(text.slice(span.start, span.end));
+        const entryText = text.slice(span.start, span.end);
+        const item = parseValid(entryText);
         if (item === INVALID) valid = false;
         else {
           const kind = kindOf(item);
           kinds.push(kind);
-          if (kind === 'object') add(span.start, span.end, scan.isArray ? i : undefined, item, span.colons, span.depth);
+          if (kind === 'object') slots.push(this.slotOf(entryText, span.start, scan.isArray ? i : undefined, item, previous, span.colons, span.depth));
           else allObjects = false;
         }
       }
@@ -134,11 +130,19 @@ export class RegistryDocument {
       const parsed = parseJsonGuarded(text);
       const { root, errors } = parsed;
       this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root)];
-      const addNode = (node: Node, index: number | undefined) => add(node.offset, node.offset + node.length, index, undefined);
+      const addNode = (node: Node, index: number | undefined) =>
+        slots.push(this.slotOf(text.slice(node.offset, node.offset + node.length), node.offset, index, undefined, previous));
       if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));
       else if (root?.type === 'object') addNode(root, undefined);
     }
     this.slots = slots;
+  }
+
+  /** The slot of one entry: its previous result when its text did not change, else a new check. */
+  private slotOf(text: string, start: number, index: number | undefined, value: unknown, previous: Map<string, EntryResult> | undefined, colons?: number, depth?: number): EntrySlot {
+    const outer = index === undefined ? 0 : 1; // the top-level array is one level too
+    const result = previous?.get(text) ?? this.checkEntry(text, value, colons, (depth ?? nestingDepth(text)) + outer);
+    return { start, text, index, result, summary: summaryAt(result, start, index), abs: undefined };
   }
 
   /**
@@ -172,7 +176,7 @@ export class RegistryDocument {
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
     const result = this.checkEntry(entryText, value, undefined, nestingDepth(entryText) + (slot.index === undefined ? 0 : 1));
-    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: summaryAt(result, slot.start, slot.index) };
+    this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: summaryAt(result, slot.start, slot.index), abs: undefined };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
     this.across?.replace(i, this.slots[i].summary);
@@ -222,8 +226,8 @@ export class RegistryDocument {
       summary: {
         length: text.length,
         hasModelName: 'model_name' in v,
-        modelName: typeof name === 'string' ? new LazyValueSpan(name, text, 'model_name') : undefined,
-        releaseDate: typeof date === 'string' ? new LazyValueSpan(date, text, 'release_date') : undefined,
+        modelName: typeof name === 'string' ? new LazyValueSpan(name, text, 'model_name', ctx.valid) : undefined,
+        releaseDate: typeof date === 'string' ? new LazyValueSpan(date, text, 'release_date', ctx.valid) : undefined,
         releaseDay: typeof date === 'string' && ISO_DATE.test(date) ? date.slice(4) : undefined,
         lookupSource: typeof v.lookup_source === 'string' ? v.lookup_source : undefined,
       },
@@ -236,11 +240,23 @@ export class RegistryDocument {
    */
   diagnostics(): RegistryDiagnostic[] {
     const out: RegistryDiagnostic[] = [...this.fileDiagnostics];
-    for (const slot of this.slots) {
-      slot.abs ??= slot.result.diagnostics.map((d) => absolute(d, slot.start, slot.index));
-      for (const d of slot.abs) out.push(d);
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      let abs = slot.abs;
+      if (abs === undefined) {
+        const own = slot.result.diagnostics;
+        abs = own.length ? [] : NO_DIAGNOSTICS;
+        for (let j = 0; j < own.length; j++) abs.push(absolute(own[j], slot.start, slot.index));
+        slot.abs = abs;
+      }
+      for (let j = 0; j < abs.length; j++) out.push(abs[j]);
     }
-    this.across ??= new AcrossEntriesIndex(this.slots.map((s) => s.summary));
+    if (!this.across) {
+      const summaries: EntrySummary[] = [];
+      for (let i = 0; i < slots.length; i++) summaries.push(slots[i].summary);
+      this.across = new AcrossEntriesIndex(summaries);
+    }
     for (const d of this.across.diagnostics()) out.push(d);
     return applySeverityOverrides(out, this.settings);
   }
@@ -262,6 +278,9 @@ export class RegistryDocument {
   }
 
 }
+
+/** The placed diagnostics of an entry without findings (never added to). */
+const NO_DIAGNOSTICS: RegistryDiagnostic[] = [];
 
 /** The nesting depth past which Python's json raises RecursionError (994 from a shallow stack; clemcore's is deeper). */
 const MAX_JSON_DEPTH = 990;
@@ -291,17 +310,17 @@ function parseValid(text: string): unknown {
 }
 
 /**
- * A top-level string value of an entry whose position is found only when a cross-entry finding needs it, by
- * parsing the entry's text then.
+ * A top-level string value of an entry whose position is found only when a cross-entry finding needs it: by a scan
+ * of the entry's text when it is valid JSON, else from its tree.
  */
 class LazyValueSpan {
   private span?: Span;
-  constructor(readonly value: string, private readonly entryText: string, private readonly key: string) {}
+  constructor(readonly value: string, private readonly entryText: string, private readonly key: string, private readonly valid: boolean) {}
 
   private resolve(): Span {
     if (!this.span) {
-      const node = propertyNode(parseJson(this.entryText).root, this.key);
-      this.span = node ? { offset: node.offset, length: node.length } : { offset: 0, length: 1 };
+      const found = this.valid ? locate(this.entryText, [this.key])?.value : propertyNode(parseJson(this.entryText).root, this.key);
+      this.span = found ? { offset: found.offset, length: found.length } : { offset: 0, length: 1 };
     }
     return this.span;
   }
@@ -314,6 +333,8 @@ class LazyValueSpan {
     return this.resolve().length;
   }
 }
+
+keepShape(new LazyValueSpan('', '{}', 'model_name', true));
 
 /** Moves an entry that follows an edit: its start, its summary and its placed diagnostics (copies, not the result's). */
 function shiftSlot(slot: EntrySlot, delta: number): void {
@@ -379,6 +400,8 @@ function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSe
   }
   return out;
 }
+
+keepShape(new RegistryDocument('[]'));
 
 /** One-shot check of a registry text. */
 export function checkRegistry(text: string, settings: ServiceSettings = {}): RegistryDiagnostic[] {

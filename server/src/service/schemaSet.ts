@@ -126,8 +126,26 @@ export class SchemaSet {
     return [...this.backends.keys()];
   }
 
+  private readonly backendsInVersion = new Map<string, string[]>();
+  /** Per clemcore version, per backend (`''` for none): what rules derived from the schemas (EntryContext.derived). */
+  private readonly derivations = new Map<string, Map<string, Map<object, unknown>>>();
+
+  derivationsFor(backend: string | undefined, version: string): Map<object, unknown> {
+    let perBackend = this.derivations.get(version);
+    if (!perBackend) this.derivations.set(version, (perBackend = new Map()));
+    let derived = perBackend.get(backend ?? '');
+    if (!derived) perBackend.set(backend ?? '', (derived = new Map()));
+    return derived;
+  }
+
+  /** The backends a version has (the same array on every call: do not change it). */
   backendsIn(version: string): string[] {
-    return this.backendNames().filter((b) => this.backends.get(b)!['x-clem-backend'].versions.includes(version));
+    let list = this.backendsInVersion.get(version);
+    if (!list) {
+      list = this.backendNames().filter((b) => this.backends.get(b)!['x-clem-backend'].versions.includes(version));
+      this.backendsInVersion.set(version, list);
+    }
+    return list;
   }
 
   /** Top-level keys valid for an entry of this backend: the common ones, overridden by the backend's own. */
@@ -170,6 +188,17 @@ export class SchemaSet {
 
   reservedNames(): Record<string, string> {
     return this.entry['x-clem-reservedNames'] ?? {};
+  }
+
+  private reservedNameMap?: ReadonlyMap<string, string>;
+
+  /**
+   * The reserved names with why each is reserved, as a Map: looking a name read from the file up in an object costs a
+   * string-table lookup each time, a Map only a hash.
+   */
+  reservedNameReasons(): ReadonlyMap<string, string> {
+    this.reservedNameMap ??= new Map(Object.entries(this.reservedNames()));
+    return this.reservedNameMap;
   }
 }
 

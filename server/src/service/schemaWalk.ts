@@ -1,5 +1,5 @@
 // The keys of a backend's schema tree (the entry, model_config, and nested objects such as multimodality) that a
-// rule cares about, listed once per backend, and a walk over those of them an entry has. Rules that look at
+// rule cares about, listed once per backend (with the entry's context, see EntryContext.derived). Rules that look at
 // annotated keys (presence flags, runtime notes, value kinds) visit a few paths instead of every key of every entry.
 import type { KeySchema, SchemaSet } from './schemaSet';
 import type { EntryContext } from './context';
@@ -21,20 +21,10 @@ export interface KeySelection {
   descendIntoWanted?: boolean;
 }
 
-/** Per selection, per schema set, per backend (`''` for none). */
-const lists = new WeakMap<KeySelection, WeakMap<SchemaSet, Map<string, SchemaKey[]>>>();
-
+/** The keys of a backend's schema tree that a selection lists, in schema order. */
 export function schemaKeys(schemas: SchemaSet, backend: string | undefined, selection: KeySelection): SchemaKey[] {
-  let perSelection = lists.get(selection);
-  if (!perSelection) lists.set(selection, (perSelection = new WeakMap()));
-  let perBackend = perSelection.get(schemas);
-  if (!perBackend) perSelection.set(schemas, (perBackend = new Map()));
-  let list = perBackend.get(backend ?? '');
-  if (!list) {
-    list = [];
-    collect(schemas.topKeys(backend), [], selection, list);
-    perBackend.set(backend ?? '', list);
-  }
+  const list: SchemaKey[] = [];
+  collect(schemas.topKeys(backend), [], selection, list);
   return list;
 }
 
@@ -47,10 +37,7 @@ function collect(keys: Record<string, KeySchema>, parent: JsonPath, selection: K
   }
 }
 
-/** Calls `visit` for each selected key that the entry has (with a value of any type). */
-export function forEachPresentKey(ctx: EntryContext, selection: KeySelection, visit: (key: string, value: unknown, schema: KeySchema, path: JsonPath) => void): void {
-  for (const { key, path, schema } of schemaKeys(ctx.schemas, ctx.backend, selection)) {
-    const value = ctx.valueAt(path);
-    if (value !== undefined) visit(key, value, schema, path);
-  }
+/** The selected keys of the entry's backend, listed once per backend; a rule reads each value with `ctx.valueAt(path)`. */
+export function selectedKeys(ctx: EntryContext, selection: KeySelection): SchemaKey[] {
+  return ctx.derived<SchemaKey[]>(selection) ?? ctx.derive(selection, schemaKeys(ctx.schemas, ctx.backend, selection));
 }

@@ -53,8 +53,9 @@ export function skipString(text: string, i: number): number {
   for (;;) {
     const q = text.indexOf('"', j);
     if (q < 0) return text.length;
+    if (text.charCodeAt(q - 1) !== 92) return q + 1;
     // The quote is escaped when an odd number of backslashes precede it.
-    let b = q - 1;
+    let b = q - 2;
     while (text.charCodeAt(b) === 92) b--;
     if ((q - 1 - b) % 2 === 0) return q + 1;
     j = q + 1;
@@ -85,24 +86,56 @@ export function skipValue(text: string, i: number): number {
       j++;
     }
   }
+  // The counts stay local until the end, and strings are skipped inline: this loop reads every character of the
+  // file outside strings, most of them indentation.
+  let colons = 0;
+  let maxDepth = 0;
   let depth = 0;
   let j = i;
-  for (;;) {
+  const n = text.length;
+  while (j < n) {
     const d = text.charCodeAt(j);
-    if (d === 34) {
-      j = skipString(text, j);
+    if (d <= 32) {
+      j++;
       continue;
     }
-    if (d === 58) lastColons++;
-    else if (d === 123 || d === 91) {
-      if (++depth > lastDepth) lastDepth = depth;
+    if (d === 34) {
+      let k = j + 1;
+      for (;;) {
+        const q = text.indexOf('"', k);
+        if (q < 0) {
+          j = n;
+          break;
+        }
+        if (text.charCodeAt(q - 1) !== 92) {
+          j = q + 1;
+          break;
+        }
+        // The quote is escaped when an odd number of backslashes precede it.
+        let b = q - 2;
+        while (text.charCodeAt(b) === 92) b--;
+        if ((q - 1 - b) % 2 === 0) {
+          j = q + 1;
+          break;
+        }
+        k = q + 1;
+      }
+      continue;
     }
-    else if (d === 125 || d === 93) {
-      depth--;
-      if (depth === 0) return j + 1;
-    } else if (Number.isNaN(d)) return j;
+    if (d === 58) colons++;
+    else if (d === 123 || d === 91) {
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (d === 125 || d === 93) {
+      if (--depth === 0) {
+        j++;
+        break;
+      }
+    }
     j++;
   }
+  lastColons = colons;
+  lastDepth = maxDepth;
+  return j;
 }
 
 export interface Located {
@@ -117,39 +150,81 @@ export interface Located {
  * key repeats, the last one is found, as Python keeps the last.
  */
 export function locate(text: string, path: (string | number)[]): Located | undefined {
+  return locateIndexed(text, path, new Map());
+}
+
+/**
+ * The properties of the objects of one valid JSON text, listed when first looked into: per object (by the offset of
+ * its `{`), the key start, key end, value start and value end of each property, four numbers each, in text order.
+ * Finding several values in one entry then scans each of its objects once instead of once per value.
+ */
+export type ObjectIndex = Map<number, number[]>;
+
+/** `locate` through an index of the text's objects, filled as objects are looked into. */
+export function locateIndexed(text: string, path: (string | number)[], index: ObjectIndex): Located | undefined {
   let start = skipSpace(text, 0);
-  let key: Located['key'];
+  let end = -1;
+  let keyStart = -1;
+  let keyEnd = -1;
   for (const seg of path) {
-    const open = text.charCodeAt(start);
-    let i = skipSpace(text, start + 1);
-    let found: { key?: Located['key']; start: number } | undefined;
     if (typeof seg === 'string') {
-      if (open !== 123) return undefined;
-      while (text.charCodeAt(i) === 34) {
-        const keyEnd = skipString(text, i);
-        const raw = text.slice(i + 1, keyEnd - 1);
-        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
-        if (name === seg) found = { key: { offset: i, length: keyEnd - i }, start: valueStart };
-        i = skipSpace(text, skipValue(text, valueStart));
-        if (text.charCodeAt(i) !== 44) break;
-        i = skipSpace(text, i + 1);
-      }
+      if (text.charCodeAt(start) !== 123) return undefined;
+      let props = index.get(start);
+      if (!props) index.set(start, (props = propertiesOf(text, start)));
+      // The last of repeated keys, as Python keeps the last.
+      let at = props.length - 4;
+      while (at >= 0 && !keyIs(text, props[at], props[at + 1], seg)) at -= 4;
+      if (at < 0) return undefined;
+      keyStart = props[at];
+      keyEnd = props[at + 1];
+      start = props[at + 2];
+      end = props[at + 3];
     } else {
-      if (open !== 91) return undefined;
+      if (text.charCodeAt(start) !== 91) return undefined;
+      let i = skipSpace(text, start + 1);
+      let found = -1;
       for (let n = 0; text.charCodeAt(i) !== 93 && i < text.length; n++) {
         if (n === seg) {
-          found = { start: i };
+          found = i;
           break;
         }
         i = skipSpace(text, skipValue(text, i));
         if (text.charCodeAt(i) !== 44) break;
         i = skipSpace(text, i + 1);
       }
+      if (found < 0) return undefined;
+      start = found;
+      end = -1;
+      keyStart = -1;
     }
-    if (!found) return undefined;
-    start = found.start;
-    key = found.key;
   }
-  return { value: { offset: start, length: skipValue(text, start) - start }, key };
+  if (end < 0) end = skipValue(text, start);
+  return { value: { offset: start, length: end - start }, key: keyStart < 0 ? undefined : { offset: keyStart, length: keyEnd - keyStart } };
+}
+
+function propertiesOf(text: string, open: number): number[] {
+  const props: number[] = [];
+  let i = skipSpace(text, open + 1);
+  while (text.charCodeAt(i) === 34) {
+    const keyEnd = skipString(text, i);
+    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
+    const valueEnd = skipValue(text, valueStart);
+    props.push(i, keyEnd, valueStart, valueEnd);
+    i = skipSpace(text, valueEnd);
+    if (text.charCodeAt(i) !== 44) break;
+    i = skipSpace(text, i + 1);
+  }
+  return props;
+}
+
+/** Whether the JSON string at [start, end) (quotes included) spells `name`, compared in place unless it has escapes. */
+function keyIs(text: string, start: number, end: number, name: string): boolean {
+  const rawLength = end - start - 2;
+  // Escapes only shorten: a key as long as the name matches only letter for letter, a shorter one never.
+  if (rawLength === name.length) return text.startsWith(name, start + 1) && name.indexOf('\\') < 0;
+  if (rawLength < name.length) return false;
+  for (let i = start + 1; i < end - 1; i++) {
+    if (text.charCodeAt(i) === 92) return (JSON.parse(text.slice(start, end)) as string) === name;
+  }
+  return false;
 }

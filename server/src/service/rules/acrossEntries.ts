@@ -14,6 +14,7 @@ export interface EntrySummary {
   lookupSource?: string;
 }
 
+import { keepShape } from '../shapes';
 import type { RegistryDiagnostic } from '../types';
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -52,9 +53,11 @@ export class AcrossEntriesIndex {
       const [first, ...later] = this.byName.get(name)!;
       for (const j of later) out.push(this.duplicate(this.entries[j], this.entries[first]));
     }
-    this.variantOf.forEach((b, i) => {
+    const variantOf = this.variantOf;
+    for (let i = 0; i < variantOf.length; i++) {
+      const b = variantOf[i];
       if (b >= 0) out.push(this.variant(this.entries[i], this.entries[b]));
-    });
+    }
     return out;
   }
 
@@ -130,6 +133,8 @@ export class AcrossEntriesIndex {
     };
   }
 }
+
+keepShape(new AcrossEntriesIndex([]));
 
 /** Adds `i` to the ascending list under `key` (at the end when the caller adds in order); returns the list. */
 function insertSorted(map: Map<string, number[]>, key: string, i: number, atEnd: boolean): number[] {

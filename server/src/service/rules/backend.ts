@@ -7,7 +7,7 @@ export function checkBackend(ctx: EntryContext): void {
     const name = typeof ctx.value.model_name === 'string' ? ` \`${ctx.value.model_name}\`` : '';
     ctx.report('missing-backend', entryAnchor(ctx), [],
       `The entry${name} has no \`backend\`. clemcore 3.7 then silently ignores the whole file (3.3 drops this entry and every entry after it), and falls back to the packaged registry. Add \`"backend": "..."\`.`,
-      { data: { missingKeys: [{ key: 'backend', parentPath: [], type: 'string' }], suggestions: ctx.schemas.backendsIn(ctx.version) } });
+      { data: { missingKeys: [{ key: 'backend', parentPath: [], type: 'string' }], suggestions: [...ctx.schemas.backendsIn(ctx.version)] } });
     return;
   }
   const name = ctx.value.backend;

@@ -2,7 +2,7 @@
 // `(\d+)([km])?` after lower()/strip() (k = 1024, m = 1048576); clemcore 3.3 huggingface_multimodal reads it as
 // `int(value.replace("k", "")) * 1000`, where "", "128K", "1M" crash and "4096" becomes 4,096,000. Everything else
 // ignores it, so outside huggingface_multimodal these are format hints and warnings.
-import { decodeStringNode } from '../jsonText';
+import { stringValue } from '../jsonText';
 import type { ValueCheck } from './valueKinds';
 import type { EntryContext } from '../context';
 
@@ -27,6 +27,20 @@ function cleanUp(s: string): string | undefined {
   t = t.replace(/(\d)[,_\s](?=\d{3}\b)/g, '$1');
   t = t.replace(/^(\d+)\s+([km])$/, '$1$2');
   return /^\d+[km]?$/.test(t) ? t : undefined;
+}
+
+/** `/^\d+[km]?$/` without a regex. */
+function isPlainSize(value: string): boolean {
+  let n = value.length;
+  if (n === 0) return false;
+  const last = value.charCodeAt(n - 1);
+  if (last === 107 || last === 109) n--; // k, m
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** A 3.3-multimodal spelling (k = ×1000) of a token count. */
@@ -59,7 +73,9 @@ export const checkContextSize: ValueCheck = (ctx, node, path) => {
     return;
   }
   if (node.type !== 'string') return;
-  const value = decodeStringNode(ctx.text, node).value;
+  const value = stringValue(ctx.text, node);
+  // The usual spelling, digits with an optional "k" or "m", is fine everywhere but in huggingface_multimodal.
+  if (!multimodal && isPlainSize(value)) return;
   const shown = JSON.stringify(value);
 
   if (multimodal) {

@@ -1,7 +1,7 @@
 // `languages` (x-clem-kind "language-codes"): a list of ISO 639-1 codes. Three-letter codes are fine for languages
 // without a two-letter code (`ceb`, `fil`, `haw`, `hmn`, `kri`), as are script and region tags (`mni-Mtei`, `zh-Hant`,
 // `pt-BR`). clemcore never reads the list; findings are about consistency of the results tables.
-import { decodeStringNode, type Node } from '../jsonText';
+import { stringValue, type Node } from '../jsonText';
 import type { EntryContext } from '../context';
 import type { JsonPath, Severity } from '../types';
 import { DEPRECATED_639_1, INDIVIDUAL_TO_MACRO, ISO639_1, NAME_TO_CODE, THREE_TO_TWO, languageName } from '../data/languages';
@@ -99,25 +99,39 @@ function judgeLanguageUncached(value: string): Finding | undefined {
 }
 
 /** The same few codes repeat in every entry: each distinct value is judged once. */
-const judged = new Map<string, Finding | undefined>();
+const judged = new Map<string, Finding>();
+/** What `judged` holds for a code that is fine. */
+const FINE: Finding = { message: '' };
 
 export function judgeLanguage(value: string): Finding | undefined {
-  if (judged.has(value)) return judged.get(value);
+  const known = judged.get(value);
+  if (known !== undefined) return known === FINE ? undefined : known;
   const finding = judgeLanguageUncached(value);
   if (judged.size > 10_000) judged.clear();
-  judged.set(value, finding);
+  judged.set(value, finding ?? FINE);
   return finding;
 }
 
 /** The form two codes are compared in, to find repetitions (`en`, ` EN`, `pt_BR` and `pt-br` repeat `en`/`pt-br`). */
 function normalize(value: string): string {
-  return /^[a-z]{2,3}$/.test(value) ? value : value.trim().toLowerCase().replace(/_/g, '-');
+  return isPlainCode(value) ? value : value.trim().toLowerCase().replace(/_/g, '-');
+}
+
+/** Two or three lower-case ASCII letters (`/^[a-z]{2,3}$/`), the form nearly every item has. */
+function isPlainCode(value: string): boolean {
+  const n = value.length;
+  if (n !== 2 && n !== 3) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 /** Checks one item; returns its value and whether it was reported. */
 function checkItem(ctx: EntryContext, item: Node, path: JsonPath, key: string): { value: string; reported: boolean } | undefined {
   if (item.type !== 'string') return undefined; // the type rule
-  const value = decodeStringNode(ctx.text, item).value;
+  const value = stringValue(ctx.text, item);
   const finding = judgeLanguage(value);
   if (finding) {
     ctx.report('language-code', item, path, `\`${key}\`: ${finding.message}`, {
@@ -128,29 +142,70 @@ function checkItem(ctx: EntryContext, item: Node, path: JsonPath, key: string): 
   return { value, reported: !!finding };
 }
 
+/** The name the messages give the list: the last key of its path. */
+function keyOf(path: JsonPath): string {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return String(path[i]);
+  return 'languages';
+}
+
+/**
+ * Repetitions of plain codes (`/^[a-z]{2,3}$/`, nearly every item) are found in a table indexed by the code, without
+ * a Map per list: per code, the number of the list that last saw it and the index of its first item there.
+ */
+const CODE_SLOTS = 27 * 27 * 27;
+const seenInList = new Int32Array(CODE_SLOTS);
+const firstIndex = new Int32Array(CODE_SLOTS);
+let listNumber = 0;
+/** Plain codes judged fine (1), so that the items of a clean list need no lookup by string. */
+const fineCode = new Uint8Array(CODE_SLOTS);
+
+/** The table slot of a plain code, or -1 for anything else. */
+function codeSlot(code: string): number {
+  if (!isPlainCode(code)) return -1;
+  return (code.charCodeAt(0) - 96) * 729 + (code.charCodeAt(1) - 96) * 27 + (code.length === 3 ? code.charCodeAt(2) - 96 : 0);
+}
+
 export const checkLanguageCodes: ValueCheck = (ctx, node, path) => {
-  const key = String([...path].reverse().find((p) => typeof p === 'string') ?? 'languages');
   if (node.type === 'string') {
-    checkItem(ctx, node, path, key); // dispatched per item
+    checkItem(ctx, node, path, keyOf(path)); // dispatched per item
     return;
   }
   if (node.type !== 'array') return;
   const items = ctx.valueAt(path);
   if (!Array.isArray(items)) return;
-  const seen = new Map<string, number>();
-  items.forEach((value, i) => {
-    if (typeof value !== 'string') return; // the type rule
-    const finding = judgeLanguage(value);
+  if (++listNumber > 0x7fffffff) {
+    seenInList.fill(0);
+    listNumber = 1;
+  }
+  // Other normalized codes seen so far, each with the index of its first item.
+  let others: Map<string, number> | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
+    if (typeof value !== 'string') continue; // the type rule
+    // A plain code is its own normalized form.
+    const plain = codeSlot(value);
+    let finding: Finding | undefined;
+    if (plain < 0 || fineCode[plain] === 0) {
+      finding = judgeLanguage(value);
+      if (plain >= 0 && !finding) fineCode[plain] = 1;
+    }
     // Nodes and paths are made only for what is reported: most lists are clean.
-    if (finding) checkItem(ctx, ctx.lazyNode([...path, i], value), [...path, i], key);
-    const norm = normalize(value);
-    const first = seen.get(norm);
+    if (finding) checkItem(ctx, ctx.lazyNode([...path, i], value), [...path, i], keyOf(path));
+    const norm = plain >= 0 ? value : normalize(value);
+    const slot = plain >= 0 ? plain : codeSlot(norm);
+    const first = slot >= 0 ? (seenInList[slot] === listNumber ? firstIndex[slot] : undefined) : others?.get(norm);
     if (first !== undefined && !finding) {
+      const key = keyOf(path);
       const firstNode = ctx.lazyNode([...path, first], items[first]);
       ctx.report('language-code', ctx.lazyNode([...path, i], value), [...path, i], `\`${key}\` lists ${JSON.stringify(value)} twice. Remove this repetition.`, {
         related: [{ offset: firstNode.offset, length: firstNode.length, message: 'first listed here' }],
         data: { duplicate: true, removeItem: true },
       });
-    } else if (first === undefined) seen.set(norm, i);
-  });
+    } else if (first === undefined) {
+      if (slot >= 0) {
+        seenInList[slot] = listNumber;
+        firstIndex[slot] = i;
+      } else (others ??= new Map()).set(norm, i);
+    }
+  }
 };

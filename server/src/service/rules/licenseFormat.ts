@@ -1,13 +1,13 @@
 // `license` (x-clem-kind "license"): an object with a string `name` and a string `url`. clemcore never reads it;
 // a missing part is a warning, an empty or non-web URL a hint (the 3.3 registry has six empty URLs).
-import { decodeStringNode } from '../jsonText';
+import { stringValue } from '../jsonText';
 import type { ValueCheck } from './valueKinds';
 
 export const checkLicense: ValueCheck = (ctx, node, path) => {
   const key = String(path[path.length - 1] ?? 'license');
 
   if (node.type === 'string') {
-    const name = decodeStringNode(ctx.text, node).value;
+    const name = stringValue(ctx.text, node);
     ctx.report('license-format', node, path, `\`${key}\` must be an object with \`name\` and \`url\`, not a string. Write {"name": ${JSON.stringify(name)}, "url": "<link to the license text>"}.`, {
       data: { replacement: `{"name": ${JSON.stringify(name)}, "url": ""}` },
     });
@@ -34,9 +34,11 @@ export const checkLicense: ValueCheck = (ctx, node, path) => {
   }
 
   if (typeof url === 'string') {
+    const trimmed = url.trim();
+    if (trimmed !== '' && /^https?:\/\/[^\s/]+\.[^\s]*$/i.test(trimmed)) return; // a web address: fine
     const urlNode = ctx.lazyNode([...path, 'url'], url);
     const urlPath = [...path, 'url'];
-    if (url.trim() === '') {
+    if (trimmed === '') {
       ctx.report('license-format', urlNode, urlPath, `\`${key}.url\` is empty. clemcore does not mind, but readers of the results cannot look the license up; add a link to the license text.`, { severity: 'hint' });
     } else if (!/^https?:\/\/[^\s/]+\.[^\s]*$/i.test(url.trim())) {
       const bare = /^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/i.test(url.trim());

@@ -11,14 +11,13 @@ export function checkModelName(ctx: EntryContext): void {
   }
   const name = ctx.value.model_name;
   if (typeof name !== 'string') return;
-  const node = ctx.lazyNode(['model_name'], name);
-  const reserved = ctx.schemas.reservedNames();
-  if (Object.prototype.hasOwnProperty.call(reserved, name)) {
-    ctx.report('reserved-model-name', node, ['model_name'],
-      `\`${name}\` is intercepted before the registry is consulted (${reserved[name]}), so this entry can never be selected. Choose another name.`,
+  const reserved = ctx.schemas.reservedNameReasons().get(name);
+  if (reserved !== undefined) {
+    ctx.report('reserved-model-name', ctx.lazyNode(['model_name'], name), ['model_name'],
+      `\`${name}\` is intercepted before the registry is consulted (${reserved}), so this entry can never be selected. Choose another name.`,
       { data: { key: 'model_name' } });
   } else if (name.includes("'")) {
-    ctx.report('reserved-model-name', node, ['model_name'],
+    ctx.report('reserved-model-name', ctx.lazyNode(['model_name'], name), ['model_name'],
       `clemcore replaces every \`'\` of a \`-m\` argument with \`"\` before the lookup, so \`${name}\` can never be selected from the command line. Remove the apostrophe.`,
       { severity: 'warning', data: { key: 'model_name' } });
   }

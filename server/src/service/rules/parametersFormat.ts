@@ -1,6 +1,6 @@
 // `parameters` (x-clem-kind "parameters"): the total parameter count like "7B", "46.7B", "1.76T", "135M", or "" when
 // unknown. clemcore never reads it; these are format hints for the result tables.
-import { decodeStringNode } from '../jsonText';
+import { stringValue } from '../jsonText';
 import type { ValueCheck } from './valueKinds';
 
 const UNIT: Record<string, string> = {
@@ -34,7 +34,7 @@ export function normaliseParameters(raw: string): string | undefined {
 export const checkParameters: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return; // other types: the type rule
   const key = String(path[path.length - 1] ?? 'parameters');
-  const value = decodeStringNode(ctx.text, node).value;
+  const value = stringValue(ctx.text, node);
   if (value === '' || /^\d+(\.\d+)?[MBT]$/.test(value)) return;
   const shown = JSON.stringify(value);
 

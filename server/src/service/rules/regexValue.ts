@@ -24,6 +24,10 @@ interface PatternFacts {
   singleChars?: { chars: string[]; start: number; end: number }[];
   selfText?: string;
   selfMismatch?: boolean;
+  /** Starts of literal backslashes right before a regex special (over-escaping). */
+  overEscapes?: number[];
+  /** Unescaped bars inside special tokens. */
+  tokenBars?: number[];
 }
 
 /** Facts about a pattern depend only on its text; the same patterns repeat across entries and keystrokes. */
@@ -61,8 +65,8 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   }
   const ast = parsed.ast;
   if (pattern.length > MAX_ANALYZED_LENGTH) return;
-  const overEscaped = reportOverEscaping(ctx, node, path, key, decoded, ast);
-  const barFix = reportTokenBars(ctx, node, path, key, decoded, ast);
+  const overEscaped = reportOverEscaping(ctx, path, key, decoded, facts.overEscapes!);
+  const barFix = reportTokenBars(ctx, path, key, decoded, ast, facts.tokenBars!);
   const found = (barFix !== undefined ? 1 : 0) + overEscaped;
   if (facts.empty) {
     ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
@@ -94,6 +98,8 @@ function factsFor(pattern: string): PatternFacts {
   // Python 3.10 differs only on inline flags, atomic groups and possessive quantifiers; skip the second pass otherwise.
   facts = { parsed, py310: /\(\?|[*+?}]\+/.test(pattern) ? py310Judgement(pattern) : undefined };
   if (parsed.ok && pattern.length <= MAX_ANALYZED_LENGTH) {
+    facts.overEscapes = overEscapeSpots(pattern, parsed.ast);
+    facts.tokenBars = barsInsideTokens(pattern, parsed.ast);
     facts.empty = canMatchEmpty(parsed.ast);
     facts.singleChars = singleCharMatches(parsed.ast);
     const self = selfMatch(pattern, parsed.ast);
@@ -187,12 +193,16 @@ function barInsideToken(pattern: string, bar: number): boolean {
   return openOk && closeOk;
 }
 
-/** Reports each unescaped `|` inside a special token; returns the pattern with those bars escaped, if there were any. */
-function reportTokenBars(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): string | undefined {
-  const pattern = decoded.value;
+/** The unescaped bars of a pattern that stand inside special tokens. */
+function barsInsideTokens(pattern: string, ast: Pattern): number[] {
   const bars: number[] = [];
   collectBars(ast.body, bars);
-  const inside = bars.filter((b) => barInsideToken(pattern, b) && pattern[b - 1] !== '\\');
+  return bars.filter((b) => barInsideToken(pattern, b) && pattern[b - 1] !== '\\');
+}
+
+/** Reports each unescaped `|` inside a special token; returns the pattern with those bars escaped, if there were any. */
+function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern, inside: number[]): string | undefined {
+  const pattern = decoded.value;
   if (!inside.length) return undefined;
   const alternatives = ast.body.type === 'alternation' ? ast.body.branches.map((b) => `\`${pattern.slice(b.start, b.end)}\``).join(' OR ') : undefined;
   const fixed = escapeTokenBars(pattern, inside);
@@ -224,14 +234,8 @@ function escapeTokenBars(pattern: string, bars: number[]): string {
  * Over-escaping: a literal backslash (`\\` in the pattern, `\\\\` in the JSON) right before a regex special. The
  * pattern then looks for backslashes (or alternates at the `|` that follows) instead of the token.
  */
-function reportOverEscaping(ctx: EntryContext, node: Node, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern): number {
+function reportOverEscaping(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, spots: number[]): number {
   const pattern = decoded.value;
-  const spots: number[] = [];
-  collectBackslashLiterals(ast.body, (start) => {
-    const next = pattern[start + 2];
-    const isSpecial = (c: string | undefined) => c !== undefined && c !== '\\' && REGEX_SPECIALS.has(c);
-    if (isSpecial(next) || (next === '\\' && isSpecial(pattern[start + 3]))) spots.push(start);
-  });
   if (!spots.length) return 0;
   const fixed = pattern.replace(/\\\\\\?(?=[.^$*+?{}[\]|()])/g, '\\');
   for (const s of spots) {
@@ -240,6 +244,17 @@ function reportOverEscaping(ctx: EntryContext, node: Node, path: JsonPath, key: 
       { data: { key, replacement: '\\\\', fixedValue: JSON.stringify(fixed) } });
   }
   return spots.length;
+}
+
+/** Where a pattern has a literal backslash right before a regex special. */
+function overEscapeSpots(pattern: string, ast: Pattern): number[] {
+  const spots: number[] = [];
+  collectBackslashLiterals(ast.body, (start) => {
+    const next = pattern[start + 2];
+    const isSpecial = (c: string | undefined) => c !== undefined && c !== '\\' && REGEX_SPECIALS.has(c);
+    if (isSpecial(next) || (next === '\\' && isSpecial(pattern[start + 3]))) spots.push(start);
+  });
+  return spots;
 }
 
 function collectBackslashLiterals(node: ReNode, visit: (start: number) => void): void {

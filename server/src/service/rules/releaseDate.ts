@@ -1,6 +1,6 @@
 // `release_date` (x-clem-kind "date"): a real calendar date written YYYY-MM-DD. Common other spellings get the ISO
 // form as a quick-fix replacement when it is unambiguous (DD-MM-YY is read day-month-year, the registry's old habit).
-import { decodeStringNode } from '../jsonText';
+import { stringValue } from '../jsonText';
 import type { ValueCheck } from './valueKinds';
 
 const MONTHS: Record<string, number> = {
@@ -30,8 +30,33 @@ interface Reading {
   note?: string;
 }
 
+/** Whether `raw` is exactly a real date written YYYY-MM-DD (year 1000 on), read without regexes or allocations. */
+function isRealIsoDate(raw: string): boolean {
+  if (raw.length !== 10 || raw.charCodeAt(4) !== 45 || raw.charCodeAt(7) !== 45) return false;
+  const y = digits(raw, 0, 4);
+  const m = digits(raw, 5, 7);
+  const d = digits(raw, 8, 10);
+  if (y < 1000 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m - 1]);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number the ASCII digits in [from, to) spell, or -1 when one is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** Explains a value that is not YYYY-MM-DD and proposes the ISO form when unambiguous. */
 export function readDate(raw: string): Reading | undefined {
+  if (isRealIsoDate(raw)) return undefined; // the common case, as the first branch below would judge it
   const v = raw.trim();
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v))) {
@@ -86,7 +111,7 @@ export function readDate(raw: string): Reading | undefined {
 export const checkReleaseDate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return; // other types: the type rule
   const key = String(path[path.length - 1] ?? 'release_date');
-  const value = decodeStringNode(ctx.text, node).value;
+  const value = stringValue(ctx.text, node);
   const reading = readDate(value);
   if (!reading) return;
   const fix = reading.date ? ` Write "${reading.date}".` : ' Write the date as YYYY-MM-DD, e.g. "2024-08-06".';

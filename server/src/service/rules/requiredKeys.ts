@@ -5,21 +5,41 @@ import type { DiagnosticCode } from '../codes';
 import { conditionHolds, describeCondition } from './conditions';
 import { entryAnchor } from './backend';
 
+/** One object level of a backend's schema (the entry, `model_config`, a nested object), as walked for one version. */
+interface Level {
+  keys: Record<string, KeySchema>;
+  /** The keys some x-clem-required rule names for this version: the only ones worth a look. */
+  requirable: [string, KeySchema][];
+  /** The keys whose values are objects with hard requirements of their own in this version. */
+  nested: { key: string; level: Level }[];
+}
+
+function levelOf(keys: Record<string, KeySchema>, version: string): Level {
+  return { keys, requirable: requirable(keys, version), nested: nestedWithRequirements(keys, version).map(([key, s]) => ({ key, level: levelOf(s.properties!, version) })) };
+}
+
+/** The entry's and model_config's levels for the entry's backend and version, worked out once per backend. */
+function levelsOf(ctx: EntryContext): { top: Level; config: Level } {
+  return ctx.derived<{ top: Level; config: Level }>(levelsOf) ??
+    ctx.derive(levelsOf, { top: levelOf(ctx.schemas.topKeys(ctx.backend), ctx.version), config: levelOf(ctx.schemas.configKeys(ctx.backend), ctx.version) });
+}
+
 export function checkRequiredKeys(ctx: EntryContext): void {
   if (!ctx.backend) return; // without a known backend the other rules say what is wrong
   const meta = ctx.backendSchema!['x-clem-backend'];
-  checkLevel(ctx, ctx.schemas.topKeys(ctx.backend), ctx.value, [], meta.metadata !== false);
+  const levels = levelsOf(ctx);
+  checkLevel(ctx, levels.top, ctx.value, [], meta.metadata !== false);
   const config = ctx.value.model_config;
   if (config && typeof config === 'object' && !Array.isArray(config)) {
-    checkLevel(ctx, ctx.schemas.configKeys(ctx.backend), config as Record<string, unknown>, ['model_config'], true);
+    checkLevel(ctx, levels.config, config as Record<string, unknown>, ['model_config'], true);
   }
 }
 
-function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
+function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
   let missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] | undefined;
   let missingDocs: string[] | undefined;
   const config = path.length === 0 ? ctx.config : undefined;
-  for (const [key, schema] of requirable(keys, ctx.version)) {
+  for (const [key, schema] of level.requirable) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
     // A key written at the other level is reported as misplaced, with the move that fixes both.
@@ -43,17 +63,17 @@ function checkLevel(ctx: EntryContext, keys: Record<string, KeySchema>, obj: Rec
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
   // Objects with their own required keys, such as `multimodality`.
-  for (const [key, schema] of nestedObjects(keys)) {
+  for (const { key, level: nested } of level.nested) {
     const child = obj[key];
     if (path.length === 0 && key === 'model_config') continue;
-    if (!child || typeof child !== 'object' || Array.isArray(child) || !hasHardRequirements(schema.properties!, ctx.version)) continue;
+    if (!child || typeof child !== 'object' || Array.isArray(child)) continue;
     // Nested objects get only the hard requirements; the value checks say what a `license` lacks.
-    checkLevel(ctx, schema.properties!, child as Record<string, unknown>, [...path, key], false);
+    checkLevel(ctx, nested, child as Record<string, unknown>, [...path, key], false);
   }
   if (missingDocs) {
     ctx.report('missing-doc-key', anchorOf(ctx, path), path,
       `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
-      { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(keys[key]) })) } });
+      { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(level.keys[key]) })) } });
   }
 }
 
@@ -66,37 +86,25 @@ function hasHardRequirements(keys: Record<string, KeySchema>, version: string): 
   return requirable(keys, version).some(([, s]) => s['x-clem-required']!.some((r) => r.when !== 'docs' && appliesTo(r.versions, version)));
 }
 
-const nestedLists = new WeakMap<Record<string, KeySchema>, [string, KeySchema][]>();
-
-/** The keys of a level whose values are objects with keys of their own. */
-function nestedObjects(keys: Record<string, KeySchema>): [string, KeySchema][] {
-  let list = nestedLists.get(keys);
-  if (!list) nestedLists.set(keys, (list = keyEntries(keys).filter(([, s]) => s.properties !== undefined)));
-  return list;
+/** The keys of a level whose values are objects with keys of their own, some of them hard requirements in `version`. */
+function nestedWithRequirements(keys: Record<string, KeySchema>, version: string): [string, KeySchema][] {
+  return keyEntries(keys).filter(([, s]) => s.properties !== undefined && hasHardRequirements(s.properties, version));
 }
 
-const requirableLists = new WeakMap<Record<string, KeySchema>, Map<string, [string, KeySchema][]>>();
-
-/** The keys of a level that some x-clem-required rule names for this version: the only ones worth a look. */
+/** The keys of a level that some x-clem-required rule names for this version. */
 function requirable(keys: Record<string, KeySchema>, version: string): [string, KeySchema][] {
-  let perVersion = requirableLists.get(keys);
-  if (!perVersion) requirableLists.set(keys, (perVersion = new Map()));
-  let list = perVersion.get(version);
-  if (!list) {
-    list = keyEntries(keys).filter(([, s]) => (s['x-clem-required'] ?? []).some((r) => appliesTo(r.versions, version)));
-    perVersion.set(version, list);
-  }
-  return list;
+  return keyEntries(keys).filter(([, s]) => (s['x-clem-required'] ?? []).some((r) => appliesTo(r.versions, version)));
 }
+
+/** The hardest applicable failure wins: load before generation before docs. */
+const ORDER = { load: 0, generation: 1, docs: 2 } as const;
 
 function applicableRule(schema: KeySchema, obj: Record<string, unknown>, version: string): RequiredRule | undefined {
   const rules = schema['x-clem-required'] ?? [];
-  // The hardest applicable failure wins: load before generation before docs.
-  const order = { load: 0, generation: 1, docs: 2 } as const;
   let best: RequiredRule | undefined;
   for (const r of rules) {
     if (!appliesTo(r.versions, version) || !conditionHolds(r.if, obj)) continue;
-    if (!best || order[r.when] < order[best.when]) best = r;
+    if (!best || ORDER[r.when] < ORDER[best.when]) best = r;
   }
   return best;
 }

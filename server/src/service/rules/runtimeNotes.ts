@@ -1,18 +1,27 @@
 // Keys whose effect in the target clemcore version differs from their promise: ignored, crashing, or version-limited.
 import { appliesTo } from '../schemaSet';
 import type { EntryContext } from '../context';
-import { forEachPresentKey, type KeySelection } from '../schemaWalk';
+import { selectedKeys, type KeySelection, type SchemaKey } from '../schemaWalk';
 
 const ANNOTATED: KeySelection = { name: 'runtime', wanted: (s) => s['x-clem-versions'] !== undefined || s['x-clem-runtime'] !== undefined };
 
+/** The annotated keys of the entry's backend with something to say in the target version. */
+function keysWithEffect(ctx: EntryContext): SchemaKey[] {
+  const version = ctx.version;
+  return ctx.derived<SchemaKey[]>(keysWithEffect) ?? ctx.derive(keysWithEffect, selectedKeys(ctx, ANNOTATED).filter(({ schema }) => {
+    const versions = schema['x-clem-versions'];
+    return (versions && !versions.includes(version)) || schema['x-clem-runtime']?.some((n) => appliesTo(n.versions, version));
+  }));
+}
+
 export function checkRuntimeNotes(ctx: EntryContext): void {
   if (!ctx.backend) return;
-  forEachPresentKey(ctx, ANNOTATED, (key, _value, schema, here) => {
+  for (const { key, path: here, schema } of keysWithEffect(ctx)) {
+    if (ctx.valueAt(here) === undefined) continue;
     const versions = schema['x-clem-versions'];
     const notes = schema['x-clem-runtime'];
-    if (!(versions && !versions.includes(ctx.version)) && !notes?.some((n) => appliesTo(n.versions, ctx.version))) return;
     const keyNode = ctx.keyNode(here);
-    if (!keyNode) return;
+    if (!keyNode) continue;
     if (versions && !versions.includes(ctx.version)) {
       ctx.report('ignored-key', keyNode, here,
         `clemcore ${ctx.version} does not read \`${key}\` (only ${versions.join(', ')} does), so it has no effect here.`,
@@ -28,5 +37,5 @@ export function checkRuntimeNotes(ctx: EntryContext): void {
         ctx.report('runtime-note', keyNode, here, `\`${key}\`: ${note.message}`, { data: { key } });
       }
     }
-  });
+  }
 }

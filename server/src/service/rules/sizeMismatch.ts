@@ -7,37 +7,48 @@ const SIZE = /(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)([bBmM])(?![A-Za-z0-9])/g;
 /** Mixture-of-experts names give active or per-expert sizes, which differ from the total by design. */
 const MOE = /(?<![A-Za-z])\d+[eE](?![A-Za-z])|\d+x\d|(?<![A-Za-z])A\d+(?:\.\d+)?B/;
 
-function sizes(text: string): string[] {
-  const found = text.match(SIZE);
-  return found ? found.map((m) => `${Number(m.slice(0, -1))}${m[m.length - 1].toUpperCase()}`) : [];
+/**
+ * The number of the one size in `text`, or NaN when it has none or several; its unit (`B` or `M`) is left in
+ * `lastUnit`. Sizes are compared as number and unit, and spelled out (`7B`, `0.5B`, `135M`) only for a finding.
+ */
+function onlySize(text: string): number {
+  SIZE.lastIndex = 0;
+  const m = SIZE.exec(text);
+  if (!m || SIZE.exec(text)) return NaN;
+  lastUnit = m[2] === 'b' || m[2] === 'B' ? 'B' : 'M';
+  return Number(m[1]);
 }
+
+let lastUnit = '';
 
 export function checkSizeMismatch(ctx: EntryContext): void {
   const name = ctx.value.model_name;
   if (typeof name !== 'string') return;
   if (!/\d[bBmM]/.test(name)) return;
-  const inName = sizes(name);
-  if (inName.length !== 1) return;
-  const size = inName[0];
-  for (const idKey of ['model_id', 'huggingface_id']) {
+  const size = onlySize(name);
+  if (Number.isNaN(size)) return;
+  const unit = lastUnit;
+  for (const idKey of ID_KEYS) {
     const id = ctx.value[idKey];
     if (typeof id !== 'string') continue;
-    const inId = sizes(id.split('/').pop()!);
-    if (inId.length === 1 && inId[0] !== size) {
+    const inId = onlySize(id.slice(id.lastIndexOf('/') + 1));
+    if (!Number.isNaN(inId) && (inId !== size || lastUnit !== unit)) {
       const node = ctx.lazyNode([idKey], id);
       ctx.report('size-mismatch', node, [idKey],
-        `The name \`${name}\` says ${size}, but \`${idKey}\` loads a ${inId[0]} model. Check that the id belongs to this entry (a copied sibling entry is the usual cause).`,
+        `The name \`${name}\` says ${size}${unit}, but \`${idKey}\` loads a ${inId}${lastUnit} model. Check that the id belongs to this entry (a copied sibling entry is the usual cause).`,
         { data: { key: idKey } });
     }
   }
   const paramsValue = ctx.value.parameters;
   if (typeof paramsValue === 'string' && !MOE.test(name)) {
-    const inParams = sizes(paramsValue);
-    if (inParams.length === 1 && inParams[0] !== size) {
+    const inParams = onlySize(paramsValue);
+    if (!Number.isNaN(inParams) && (inParams !== size || lastUnit !== unit)) {
       const params = ctx.lazyNode(['parameters'], paramsValue);
       ctx.report('size-mismatch', params, ['parameters'],
-        `The name \`${name}\` says ${size}, but \`parameters\` is ${paramsValue}. Check which one is right.`,
+        `The name \`${name}\` says ${size}${unit}, but \`parameters\` is ${paramsValue}. Check which one is right.`,
         { severity: 'information', data: { key: 'parameters' } });
     }
   }
 }
+
+const ID_KEYS = ['model_id', 'huggingface_id'] as const;

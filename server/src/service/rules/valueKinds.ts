@@ -1,6 +1,6 @@
 // Dispatches string and list values to the check of their kind (x-clem-kind in schemas/): regex, literal, jinja, ...
 import type { Node } from '../jsonText';
-import { forEachPresentKey, type KeySelection } from '../schemaWalk';
+import { selectedKeys, type KeySelection, type SchemaKey } from '../schemaWalk';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';
@@ -17,7 +17,7 @@ import { checkGgufFilename } from './ggufFilename';
 /** A check of one value of a given kind. `node` is the value node, `path` its path relative to the entry. */
 export type ValueCheck = (ctx: EntryContext, node: Node, path: JsonPath, schema: KeySchema) => void;
 
-const CHECKS: Record<string, ValueCheck> = {
+const CHECKS: Record<string, ValueCheck | undefined> = {
   regex: checkRegexValue,
   literal: checkLiteralValue,
   jinja: checkJinjaTemplate,
@@ -36,14 +36,31 @@ const KINDED: KeySelection = {
   descendIntoWanted: false,
 };
 
-export function checkValueKinds(ctx: EntryContext): void {
-  forEachPresentKey(ctx, KINDED, (_key, value, schema, path) => {
+/** A kinded key with its check resolved once per backend: for its value, or else for each item of its list. */
+interface KindedKey {
+  path: JsonPath;
+  schema: KeySchema;
+  check: ValueCheck | undefined;
+  itemCheck: ValueCheck | undefined;
+}
+
+function kindedKeys(ctx: EntryContext): KindedKey[] {
+  return ctx.derived<KindedKey[]>(kindedKeys) ?? ctx.derive(kindedKeys, selectedKeys(ctx, KINDED).map(({ path, schema }: SchemaKey) => {
     const check = CHECKS[schema['x-clem-kind'] ?? ''];
-    if (check) {
-      check(ctx, ctx.lazyNode(path, value), path, schema);
-      return;
+    return { path, schema, check, itemCheck: check ? undefined : CHECKS[schema.items?.['x-clem-kind'] ?? ''] };
+  }));
+}
+
+export function checkValueKinds(ctx: EntryContext): void {
+  for (const { path, schema, check, itemCheck } of kindedKeys(ctx)) {
+    const value = ctx.valueAt(path);
+    if (value === undefined) continue;
+    if (check) check(ctx, ctx.lazyNode(path, value), path, schema);
+    else if (itemCheck && Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const itemPath = [...path, i];
+        itemCheck(ctx, ctx.lazyNode(itemPath, value[i]), itemPath, schema.items!);
+      }
     }
-    const itemCheck = CHECKS[schema.items?.['x-clem-kind'] ?? ''];
-    if (itemCheck && Array.isArray(value)) value.forEach((item, i) => itemCheck(ctx, ctx.lazyNode([...path, i], item), [...path, i], schema.items!));
-  });
+  }
 }

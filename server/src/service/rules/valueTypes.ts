@@ -20,7 +20,7 @@ function validatorFor(schemas: SchemaSet, backend: string | undefined): Validate
 }
 
 export function checkValueTypes(ctx: EntryContext): void {
-  const validate = validatorFor(ctx.schemas, ctx.backend);
+  const validate = ctx.derived<ValidateFunction>(validatorFor) ?? ctx.derive(validatorFor, validatorFor(ctx.schemas, ctx.backend));
   if (validate(ctx.value)) return;
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
