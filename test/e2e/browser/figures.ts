@@ -1,5 +1,6 @@
-// The figures of an e2e run: the extension's activation time and the time from opening a registry to its first
-// diagnostics, printed and written to .test-artifacts/e2e/figures.json.
+// The figures of an e2e run: the extension's activation time, the time from opening a registry to its first
+// diagnostics and the time from clicking "Test entry" to its report, printed and written to
+// .test-artifacts/e2e/figures.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,11 @@ export interface Figures {
   activationEvent: string;
   /** From the click on the file in Quick Open to the first squiggle drawn, in the page's clock. */
   openToFirstDiagnosticsMs: number;
+  /**
+   * From the click on a "Test entry" code lens to the tab of its report, in the page's clock, by model name: a fresh
+   * worker process loads node-llama-cpp and the scripted GGUF, generates and post-processes.
+   */
+  testEntryClickToReportMs: Record<string, number>;
 }
 
 export function writeFigures(figures: Figures): string {
@@ -23,6 +29,7 @@ export function writeFigures(figures: Figures): string {
   writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   console.log(`      activation: ${figures.activation} (${figures.activationEvent})`);
   console.log(`      open to first diagnostics: ${figures.openToFirstDiagnosticsMs} ms`);
+  for (const [model, ms] of Object.entries(figures.testEntryClickToReportMs)) console.log(`      Test entry click to report (${model}): ${ms} ms`);
   console.log(`      written to ${path.relative(process.cwd(), file)}`);
   return file;
 }

@@ -70,3 +70,71 @@ export const WATCH_FIRST_SQUIGGLE = `(() => {
 
 /** Milliseconds from that click to that squiggle; 0 while there is none. */
 export const FIRST_SQUIGGLE_MS = `window.__clemOpen.squiggle ? window.__clemOpen.squiggle - window.__clemOpen.clicked : 0`;
+
+/**
+ * The id of the code lens link titled `title` that stands above the 1-based `line` of the focused editor (code lenses
+ * render as content widgets just above their line; the nearest one above that line's number is its lens), or '' when
+ * that line is not on screen or has no such lens.
+ */
+export const CODE_LENS_ABOVE = `({ line, title }) => {
+  const editor = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor');
+  if (!editor) return '';
+  const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === String(line));
+  if (!number) return '';
+  const lineTop = number.getBoundingClientRect().top;
+  let best = null;
+  for (const lens of editor.querySelectorAll('.codelens-decoration')) {
+    const box = lens.getBoundingClientRect();
+    if (lens.style.visibility === 'hidden' || box.height === 0 || box.top >= lineTop) continue;
+    if (!best || box.top > best.top) best = { top: box.top, lens };
+  }
+  if (!best || lineTop - best.top > 2 * number.getBoundingClientRect().height) return '';
+  const link = [...best.lens.querySelectorAll('a')].find((a) => a.textContent.replace(/\\u00a0/g, ' ').trim() === title);
+  return link?.id ?? '';
+}`;
+
+/**
+ * Records, in the page's clock, the next click on a code lens and when each editor tab that was not there before
+ * appears after it (by its label), in milliseconds from the click. Replaces the previous watcher.
+ */
+export const WATCH_TABS_AFTER_LENS_CLICK = `(() => {
+  window.__clemLens?.stop();
+  const t = window.__clemLens = { clicked: 0, tabs: {} };
+  const labels = () => [...document.querySelectorAll('.tabs-container .tab .label-name')].map((l) => l.textContent.trim());
+  const before = new Set(labels());
+  const onDown = (e) => {
+    if (!t.clicked && e.target.closest('.codelens-decoration a')) t.clicked = performance.now();
+  };
+  const observer = new MutationObserver(() => {
+    if (!t.clicked) return;
+    for (const label of labels()) if (!before.has(label) && !(label in t.tabs)) t.tabs[label] = performance.now() - t.clicked;
+  });
+  document.addEventListener('mousedown', onDown, true);
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  t.stop = () => {
+    observer.disconnect();
+    document.removeEventListener('mousedown', onDown, true);
+  };
+})()`;
+
+/** Milliseconds from that click to the tab labelled `label`; undefined while it has not appeared. */
+export function tabShownMs(label: string): string {
+  return `window.__clemLens && ${JSON.stringify(label)} in window.__clemLens.tabs ? window.__clemLens.tabs[${JSON.stringify(label)}] : undefined`;
+}
+
+/**
+ * The text of the first line of an editor scrolled to its top (spaces as spaces), from its `.view-lines` element: the
+ * rendered rows above line number 2, as word wrap may break the line into several.
+ */
+export const FIRST_VIEW_LINE = `(lines) => {
+  const editor = lines.closest('.monaco-editor');
+  const second = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === '2');
+  const end = second ? second.getBoundingClientRect().top : Infinity;
+  return [...lines.querySelectorAll('.view-line')]
+    .map((row) => ({ top: row.getBoundingClientRect().top, text: row.textContent }))
+    .filter((row) => row.top < end - 1)
+    .sort((a, b) => a.top - b.top)
+    .map((row) => row.text)
+    .join('')
+    .replace(/\\u00a0/g, ' ');
+}`;

@@ -36,6 +36,8 @@ export async function openSession({ name, trust }: { name: string; trust: boolea
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync'],
     });
+    // The driver reads what "Copy report as markdown" puts on the clipboard.
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(codeServer.url).origin });
     const page = browser.pages()[0] ?? await browser.newPage();
     await page.goto(codeServer.folderUrl);
     const driver = new Workbench(page, workspaceDir, artifactsDir);

@@ -4,15 +4,19 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type Severity } from '../shared/driver';
-import { FIRST_SQUIGGLE_MS, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, inPage, onElement, type RowText } from './inPage';
+import { CODE_LENS_ABOVE, FIRST_SQUIGGLE_MS, FIRST_VIEW_LINE, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, WATCH_TABS_AFTER_LENS_CLICK, inPage, onElement, tabShownMs, type RowText } from './inPage';
 
 const WAIT = 30_000;
+/** Test model entry loads llama.cpp in a fresh worker process: seconds on a busy machine, so a longer limit. */
+const TEST_WAIT = 120_000;
 
 export class Workbench implements EditorDriver {
   readonly kind = 'code-server' as const;
   private shots = 0;
   /** Milliseconds from clicking a file in Quick Open to its first squiggle, for each file opened. */
   readonly openToFirstDiagnosticsMs = new Map<string, number>();
+  /** Milliseconds from clicking a code lens to the tab of the document it opened, by the document's title. */
+  readonly clickToDocumentMs = new Map<string, number>();
 
   constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string) {
     mkdirSync(artifactsDir, { recursive: true });
@@ -253,6 +257,87 @@ export class Workbench implements EditorDriver {
     await this.screenshot('trust-dialog');
     await button.click();
     await this.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: WAIT });
+  }
+
+  async clickCodeLens(line: number, title: string): Promise<void> {
+    await this.goTo({ line, col: 1 });
+    // Lenses render a moment after the file is checked, and again after each change: wait for this one.
+    const lensAbove = `(${CODE_LENS_ABOVE})(${JSON.stringify({ line, title })})`;
+    const found = await this.page.waitForFunction(lensAbove, undefined, { timeout: WAIT, polling: 100 });
+    const shown = String(await found.jsonValue());
+    // A lens runs the command it held when VS Code last resolved the lenses on screen. One that was off screen then
+    // and has just scrolled into view may hold a command of lenses VS Code has since discarded: the click would do
+    // nothing ("Actual command not found" in the extension host log). The editor has just regained focus, so VS Code
+    // asks for the lenses again and resolves the ones on screen, rebuilding their links with new ids: wait for that.
+    const id = await pollUntil(() => inPage<string>(this.page, lensAbove), (now) => now !== '' && now !== shown, WAIT, 100);
+    if (!id) throw new Error(`the "${title}" code lens above line ${line} is gone`);
+    await inPage(this.page, WATCH_TABS_AFTER_LENS_CLICK);
+    await this.page.locator(`.codelens-decoration a[id="${id}"]`).click();
+  }
+
+  private tab(title: string): Locator {
+    return this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+  }
+
+  /**
+   * The document's text as its "Copy report as markdown" title-bar button copies it, after checking that its first
+   * line is the one the editor shows.
+   */
+  async openedDocument(title: string): Promise<{ text: string; ms: number }> {
+    const tab = this.tab(title);
+    await tab.waitFor({ timeout: TEST_WAIT });
+    const shown = await this.page.waitForFunction(tabShownMs(title), undefined, { timeout: WAIT, polling: 100 });
+    const ms = Math.round(Number(await shown.jsonValue()));
+    this.clickToDocumentMs.set(title, ms);
+    await tab.click();
+    const group = this.page.locator('.editor-group-container.active');
+    await group.locator('.tabs-container .tab.active .label-name', { hasText: title }).waitFor({ timeout: WAIT });
+    const firstLine = group.locator('.editor-instance .view-lines .view-line').first();
+    await firstLine.waitFor({ timeout: WAIT });
+    await inPage(this.page, `navigator.clipboard.writeText('')`);
+    await group.locator('.editor-actions .action-label[aria-label^="Copy report as markdown"]').click();
+    const text = await pollUntil(() => inPage<string>(this.page, 'navigator.clipboard.readText()'), (t) => t !== '', WAIT, 200);
+    if (!text) throw new Error(`"Copy report as markdown" copied nothing from ${title}`);
+    const shownFirstLine = await onElement<string>(group.locator('.editor-instance .view-lines'), FIRST_VIEW_LINE);
+    if (text.split('\n')[0] !== shownFirstLine) throw new Error(`the copied report starts with ${JSON.stringify(text.split('\n')[0])} but the editor shows ${JSON.stringify(shownFirstLine)}`);
+    return { text, ms };
+  }
+
+  async hidePanel(): Promise<void> {
+    const panel = this.page.locator('.monaco-workbench .part.panel');
+    if (!(await panel.isVisible())) return;
+    await this.runCommand({ id: 'workbench.action.closePanel', title: 'View: Hide Panel' });
+    await panel.waitFor({ state: 'hidden', timeout: WAIT });
+  }
+
+  async openEditors(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab .label-name').allInnerTexts()).map((t) => t.trim());
+  }
+
+  async closeEditor(title: string): Promise<void> {
+    const tab = this.tab(title);
+    await tab.click();
+    await this.runCommand({ id: 'workbench.action.closeActiveEditor', title: 'View: Close Editor' });
+    await tab.waitFor({ state: 'detached', timeout: WAIT });
+  }
+
+  async notification(matching: RegExp): Promise<string | undefined> {
+    const read = async () => (await this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+    const messages = await pollUntil(read, (m) => m.some((t) => matching.test(t)), TEST_WAIT, 250);
+    return messages.find((t) => matching.test(t));
+  }
+
+  async paletteCommands(filter: string, present: string): Promise<string[]> {
+    await this.closeWidgets();
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill(`>${filter}`);
+    const labels = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
+    await labels.filter({ hasText: new RegExp(`^${escapeRegExp(present)}$`) }).first().waitFor({ timeout: WAIT });
+    const listed = (await labels.allInnerTexts()).map((t) => t.trim());
+    await this.closeWidgets();
+    return listed;
   }
 
   /** The activation time VS Code shows for an extension in Developer: Show Running Extensions. */

@@ -26,6 +26,8 @@ export class VscodeDriver implements EditorDriver {
   readonly kind = 'electron' as const;
   /** Milliseconds from asking to open a file to its first diagnostics, for each file opened. */
   readonly openToFirstDiagnosticsMs = new Map<string, number>();
+  /** Milliseconds from running a code lens's command to the document it opened, by the document's title. */
+  readonly clickToDocumentMs = new Map<string, number>();
   private editor: vscode.TextEditor | undefined;
 
   get workspaceDir(): string {
@@ -122,5 +124,57 @@ export class VscodeDriver implements EditorDriver {
 
   async screenshot(): Promise<void> {
     // The extension host has no window to capture; the code-server run takes the screenshots.
+  }
+
+  private lensClickedAt = 0;
+
+  async clickCodeLens(line: number, title: string): Promise<void> {
+    const uri = this.document.uri;
+    const lenses = await pollUntil(
+      async () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100),
+      (found) => found.some((l) => l.range.start.line === line - 1 && l.command?.title.replace(/\$\([\w-]+\)\s*/g, '') === title),
+      30_000, 250);
+    const lens = lenses.find((l) => l.range.start.line === line - 1 && l.command?.title.replace(/\$\([\w-]+\)\s*/g, '') === title);
+    if (!lens?.command) throw new Error(`no code lens "${title}" on line ${line}: ${lenses.map((l) => `${l.range.start.line + 1}: ${l.command?.title}`).join(' | ')}`);
+    this.lensClickedAt = Date.now();
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+  }
+
+  private openTitles(): string[] {
+    return vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+  }
+
+  async openedDocument(title: string): Promise<{ text: string; ms: number }> {
+    const find = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'clem-registry-report' && path.posix.basename(d.uri.path) === title);
+    await pollUntil(async () => this.openTitles(), (titles) => titles.includes(title), 120_000, 100);
+    const document = find();
+    if (!document) throw new Error(`no document titled ${title} is open: ${this.openTitles().join(', ')}`);
+    const ms = Date.now() - this.lensClickedAt;
+    this.clickToDocumentMs.set(title, ms);
+    return { text: document.getText(), ms };
+  }
+
+  async hidePanel(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+  }
+
+  async openEditors(): Promise<string[]> {
+    return this.openTitles();
+  }
+
+  async closeEditor(title: string): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.filter((tab) => tab.label === title));
+    await vscode.window.tabGroups.close(tabs);
+    if (this.editor) this.editor = await vscode.window.showTextDocument(this.editor.document);
+  }
+
+  async paletteCommands(): Promise<null> {
+    // Which commands the palette offers (their enablement) is not visible through the API.
+    return null;
+  }
+
+  async notification(): Promise<null> {
+    // Another extension's notifications are not visible through the API.
+    return null;
   }
 }

@@ -54,6 +54,32 @@ export interface EditorDriver {
   isRestricted(): Promise<boolean>;
   /** Saves a screenshot of the window under .test-artifacts/e2e/ (the `vscode` API driver cannot, and does not). */
   screenshot(name: string): Promise<void>;
+  /**
+   * Clicks the code lens titled `title` (its text, without the icon) above a 1-based line of the open file; under
+   * the `vscode` API, runs that lens's command with its arguments.
+   */
+  clickCodeLens(line: number, title: string): Promise<void>;
+  /**
+   * Waits, up to a limit, for the read-only document titled `title` (e.g. `Test NAME.md`) to open after the last
+   * code lens click; returns its whole text and the milliseconds from the click to its opening.
+   */
+  openedDocument(title: string): Promise<{ text: string; ms: number }>;
+  /** Hides the panel (Problems and the like) when it is shown. */
+  hidePanel(): Promise<void>;
+  /** The titles of the open editors (tabs). */
+  openEditors(): Promise<string[]>;
+  /** Closes the editor titled `title`. */
+  closeEditor(title: string): Promise<void>;
+  /**
+   * Waits, up to a limit, for a notification whose text matches and returns its text (undefined when none came).
+   * The `vscode` API cannot see another extension's notifications: that driver returns null without waiting.
+   */
+  notification(matching: RegExp): Promise<string | undefined | null>;
+  /**
+   * The commands the command palette lists for `filter`, read once it lists `present` (which tells that it has
+   * filtered). The `vscode` API has no palette: that driver returns null.
+   */
+  paletteCommands(filter: string, present: string): Promise<string[] | null>;
 }
 
 /** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value either way. */

@@ -1,7 +1,9 @@
 // The fixture workspace and what each step expects of it, shared by both drivers.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { OutlineItem, Position, Problem, Severity } from './driver';
+import { SCRIPTED_ENTRIES } from './scriptedModel';
 
 /** The repository root: from the environment when the suites run bundled inside VS Code, else from this file. */
 export const REPO_ROOT = process.env.CLEM_E2E_REPO || path.resolve(__dirname, '..', '..', '..');
@@ -20,6 +22,8 @@ export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line'
   { code: 'presence-flag-false', severity: 'warning', line: 45, col: 45 },
   { code: 'duplicate-model-name', severity: 'warning', line: 60, col: 23 },
   { code: 'regex-over-escaped', severity: 'error', line: 72, col: 30 },
+  // The scripted entry whose unescaped `eos_to_cull` fails Test entry.
+  { code: 'regex-unescaped-bar', severity: 'error', line: 104, col: 30 },
 ];
 
 /**
@@ -66,6 +70,57 @@ export const OUTLINE: OutlineItem[] = [
   { name: 'claude-haiku', detail: 'anthropic' },
   { name: 'qwen2.5-7b-gguf', detail: 'llamacpp' },
 ];
+
+/** The 1-based line of the opening brace of the fixture's entry named `modelName`, where its code lenses stand. */
+export function entryLine(modelName: string): number {
+  const lines = readFileSync(path.join(FIXTURE_WORKSPACE, REGISTRY), 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.trim() === `"model_name": ${JSON.stringify(modelName)},`);
+  if (at < 1 || lines[at - 1].trim() !== '{') throw new Error(`the fixture has no entry that starts with "model_name": ${JSON.stringify(modelName)}`);
+  return at;
+}
+
+/**
+ * "Test entry" on the scripted entries (the model: shared/scriptedModel.ts, written into each run's workspace, named
+ * by the fixture's .vscode/settings.json; node-llama-cpp: this repository, named in the user settings).
+ */
+export const TEST_ENTRY = {
+  lens: 'Test entry',
+  /** The palette lists the command in a trusted workspace only; Preview chat template in both. */
+  palette: { filter: 'clem-registry: ', command: 'clem-registry: Test model entry', always: 'clem-registry: Preview chat template' },
+  runs: [
+    {
+      verdict: 'pass',
+      modelName: SCRIPTED_ENTRIES.pass,
+      title: `Test ${SCRIPTED_ENTRIES.pass}.md`,
+      heading: `# Test of model entry \`${SCRIPTED_ENTRIES.pass}\`: **PASS**`,
+      includes: [
+        `setting clemRegistry.modelFiles["${SCRIPTED_ENTRIES.pass}"]`,
+        '- **Verdict**: `pass`',
+        // The raw reply, then the culled one as clemcore hands it to the game.
+        '```text\nBlue.<|im_end|>\n```',
+        '**Reply clemcore hands to the game**\n\n```text\nBlue.\n```',
+      ],
+      excludes: ['Blue.||', 'end-marker-left'],
+      notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.pass}: PASS$`),
+    },
+    {
+      verdict: 'fail',
+      modelName: SCRIPTED_ENTRIES.fail,
+      title: `Test ${SCRIPTED_ENTRIES.fail}.md`,
+      heading: `# Test of model entry \`${SCRIPTED_ENTRIES.fail}\`: **FAIL**`,
+      includes: [
+        `setting clemRegistry.modelFiles["${SCRIPTED_ENTRIES.fail}"]`,
+        '- **Verdict**: `fail`',
+        '- **end-marker-left**: ',
+        '**Reply clemcore hands to the game**\n\n```text\nBlue.||\n```',
+      ],
+      excludes: [],
+      notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.fail}: FAIL — eos_to_cull removes only part of`),
+    },
+  ],
+  /** What clicking the lens shows in restricted mode, instead of running the model. */
+  restricted: /^clem-registry: "Test model entry" is off in Restricted Mode: it loads and runs the model files that this workspace names\./,
+} as const;
 
 const SEVERITIES: Record<string, Severity | undefined> = { error: 'error', warning: 'warning', information: 'info' };
 

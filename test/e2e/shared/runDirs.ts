@@ -1,9 +1,11 @@
-// The folders of one editor run, shared by both drivers: a temp dir holding a copy of the fixture workspace, a fresh
-// user-data folder with quiet settings, and an empty extensions folder for the packaged .vsix.
+// The folders of one editor run, shared by both drivers: a temp dir holding a copy of the fixture workspace with the
+// scripted GGUF its .vscode/settings.json names, a fresh user-data folder with quiet settings and this repository as
+// the llama.cpp runtime, and an empty extensions folder for the packaged .vsix.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURE_WORKSPACE, REPO_ROOT } from './expectations';
+import { SCRIPTED_MODEL_PATH, writeScriptedModel } from './scriptedModel';
 
 /** User settings for a quiet, offline editor that saves only on Ctrl+S, as desktop VS Code does by default. */
 export const USER_SETTINGS: Record<string, unknown> = {
@@ -18,6 +20,8 @@ export const USER_SETTINGS: Record<string, unknown> = {
   'workbench.editor.enablePreview': false,
   'git.enabled': false,
   'editor.minimap.enabled': false,
+  // "Test entry" finds node-llama-cpp in this repository's node_modules (the .vsix does not carry it).
+  'clemRegistry.llamaRuntime': REPO_ROOT,
 };
 
 export interface RunDirs {
@@ -41,6 +45,7 @@ export function prepareRunDirs(name: string, settings: Record<string, unknown> =
     },
   };
   cpSync(FIXTURE_WORKSPACE, dirs.workspaceDir, { recursive: true });
+  writeScriptedModel(path.join(dirs.workspaceDir, SCRIPTED_MODEL_PATH));
   mkdirSync(path.join(dirs.userDataDir, 'User'), { recursive: true });
   mkdirSync(dirs.extensionsDir);
   writeFileSync(path.join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
