@@ -343,18 +343,27 @@ async function main(): Promise<void> {
   // Where the time goes: timers around each step of a full check, and sampling profiles when a goal is missed.
   const { breakdownFullCheck, crossEntryTime } = require('./breakdown') as typeof import('./breakdown');
   const rows = breakdownFullCheck(bigText, new RegistryDocument('[]', SETTINGS).version);
-  const doc = new RegistryDocument(bigText, SETTINGS);
+  // The first diagnostics() of a document places every entry's findings and builds the cross-entry index (part of a
+  // full check); later calls, as after each edit, reuse both.
+  let doc = new RegistryDocument(bigText, SETTINGS);
+  const firstDiagTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    doc = new RegistryDocument(bigText, SETTINGS);
+    const s = performance.now();
+    doc.diagnostics();
+    firstDiagTimes.push(performance.now() - s);
+  }
   const diagTimes: number[] = [];
   for (let i = 0; i < 7; i++) { const s = performance.now(); doc.diagnostics(); diagTimes.push(performance.now() - s); }
   const cross = crossEntryTime(doc);
-  rows.push({ step: 'diagnostics(): absolute offsets, summaries', ms: median(diagTimes) - (cross ?? 0) });
+  rows.push({ step: 'diagnostics(): placed findings, summaries', ms: median(firstDiagTimes) - (cross ?? 0) });
   if (cross !== undefined) rows.push({ step: 'diagnostics(): cross-entry rules', ms: cross });
   rows.sort((a, b) => b.ms - a.ms);
   const total = rows.reduce((a, r) => a + r.ms, 0);
   console.log(`full check of 2300 entries, step by step (timers around each step, min of 3 passes; sum ${fmt(total)} ms; ` +
-    'doc.diagnostics() runs on every edit too):');
+    `diagnostics() again, as after each edit: ${fmt(median(diagTimes))} ms):`);
   for (const r of rows) console.log(`  ${r.step.padEnd(44)} ${fmt(r.ms).padStart(8)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`);
-  results.breakdown2300 = { rows, sumMs: total, diagnosticsMs: median(diagTimes), crossEntryMs: cross };
+  results.breakdown2300 = { rows, sumMs: total, firstDiagnosticsMs: median(firstDiagTimes), diagnosticsMs: median(diagTimes), crossEntryMs: cross };
   if (missed || process.argv.includes('--profile')) {
     const full = profileInChild('full', bigPath);
     printProfile('profile: full check, 2300 entries', full);

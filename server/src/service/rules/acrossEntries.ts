@@ -21,11 +21,11 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class AcrossEntriesIndex {
   /** Entry positions (in file order) per model name. */
-  private byName = new Map<string, number[]>();
+  private byName = new Positions();
   /** Names used more than once. */
   private duplicated = new Set<string>();
   /** Entry positions per release month and day. */
-  private byDay = new Map<string, number[]>();
+  private byDay = new Positions();
   /** Per entry, the position of the model it is a variant of when its date is that model's day in an earlier year. */
   private variantOf: number[] = [];
 
@@ -42,7 +42,7 @@ export class AcrossEntriesIndex {
     this.entries[i] = summary;
     this.add(i, summary);
     for (const day of new Set([old.releaseDay, summary.releaseDay])) {
-      if (day) for (const j of this.byDay.get(day) ?? []) this.variantOf[j] = this.findBase(j);
+      if (day) for (const j of this.byDay.get(day)) this.variantOf[j] = this.findBase(j);
     }
     this.variantOf[i] = this.findBase(i);
   }
@@ -50,7 +50,7 @@ export class AcrossEntriesIndex {
   diagnostics(): RegistryDiagnostic[] {
     const out: RegistryDiagnostic[] = [];
     for (const name of this.duplicated) {
-      const [first, ...later] = this.byName.get(name)!;
+      const [first, ...later] = this.byName.get(name);
       for (const j of later) out.push(this.duplicate(this.entries[j], this.entries[first]));
     }
     const variantOf = this.variantOf;
@@ -62,19 +62,16 @@ export class AcrossEntriesIndex {
   }
 
   private add(i: number, e: EntrySummary, inOrder = false): void {
-    if (e.modelName) {
-      const list = insertSorted(this.byName, e.modelName.value, i, inOrder);
-      if (list.length > 1) this.duplicated.add(e.modelName.value);
-    }
-    if (e.releaseDay) insertSorted(this.byDay, e.releaseDay, i, inOrder);
+    if (e.modelName && this.byName.add(e.modelName.value, i, inOrder) > 1) this.duplicated.add(e.modelName.value);
+    if (e.releaseDay) this.byDay.add(e.releaseDay, i, inOrder);
   }
 
   private remove(i: number, e: EntrySummary): void {
     if (e.modelName) {
-      const left = removeFrom(this.byName, e.modelName.value, i);
+      const left = this.byName.remove(e.modelName.value, i);
       if (left < 2) this.duplicated.delete(e.modelName.value);
     }
-    if (e.releaseDay) removeFrom(this.byDay, e.releaseDay, i);
+    if (e.releaseDay) this.byDay.remove(e.releaseDay, i);
   }
 
   /**
@@ -85,8 +82,8 @@ export class AcrossEntriesIndex {
     const e = this.entries[i];
     // A base's name is a dash-separated prefix: a name without a dash has none.
     if (!e.modelName || !e.releaseDay || !e.releaseDate || e.modelName.value.indexOf('-') < 0) return -1;
+    if (this.byDay.count(e.releaseDay) < 2) return -1;
     const group = this.byDay.get(e.releaseDay);
-    if (!group || group.length < 2) return -1;
     const name = e.modelName.value;
     const date = e.releaseDate.value;
     let best = -1;
@@ -134,33 +131,62 @@ export class AcrossEntriesIndex {
   }
 }
 
-keepShape(new AcrossEntriesIndex([]));
+/**
+ * Entry positions per key, ascending. A key with one position keeps the bare number: most names and many release days
+ * are unique, and a list for each would cost more than the rest of the index.
+ */
+class Positions {
+  private map = new Map<string, number | number[]>();
 
-/** Adds `i` to the ascending list under `key` (at the end when the caller adds in order); returns the list. */
-function insertSorted(map: Map<string, number[]>, key: string, i: number, atEnd: boolean): number[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  if (atEnd) {
-    list.push(i);
-    return list;
+  /** Adds `i` (at the end when the caller adds in order); returns how many positions the key has now. */
+  add(key: string, i: number, atEnd: boolean): number {
+    const known = this.map.get(key);
+    if (known === undefined) {
+      this.map.set(key, i);
+      return 1;
+    }
+    let list: number[];
+    if (typeof known === 'number') this.map.set(key, (list = [known]));
+    else list = known;
+    if (atEnd) list.push(i);
+    else {
+      let at = list.length;
+      while (at > 0 && list[at - 1] > i) at--;
+      list.splice(at, 0, i);
+    }
+    return list.length;
   }
-  let at = list.length;
-  while (at > 0 && list[at - 1] > i) at--;
-  list.splice(at, 0, i);
-  return list;
-}
 
-/** Removes `i` from the list under `key`; returns how many are left. */
-function removeFrom(map: Map<string, number[]>, key: string, i: number): number {
-  const list = map.get(key);
-  if (!list) return 0;
-  const at = list.indexOf(i);
-  if (at >= 0) list.splice(at, 1);
-  if (!list.length) map.delete(key);
-  return list.length;
+  /** Removes `i` from the key's positions; returns how many are left. */
+  remove(key: string, i: number): number {
+    const known = this.map.get(key);
+    if (known === undefined) return 0;
+    if (typeof known === 'number') {
+      if (known !== i) return 1;
+      this.map.delete(key);
+      return 0;
+    }
+    const at = known.indexOf(i);
+    if (at >= 0) known.splice(at, 1);
+    if (!known.length) this.map.delete(key);
+    return known.length;
+  }
+
+  count(key: string): number {
+    const known = this.map.get(key);
+    return known === undefined ? 0 : typeof known === 'number' ? 1 : known.length;
+  }
+
+  get(key: string): readonly number[] {
+    const known = this.map.get(key);
+    return known === undefined ? [] : typeof known === 'number' ? [known] : known;
+  }
 }
 
 /** One-shot: the cross-entry findings of a list of entries. */
 export function checkAcrossEntries(entries: EntrySummary[]): RegistryDiagnostic[] {
   return new AcrossEntriesIndex(entries).diagnostics();
 }
+
+// See shapes.ts (its lists of positions come with it).
+keepShape(new AcrossEntriesIndex([]));
