@@ -199,6 +199,10 @@ function pyIndex(text: string, offset: number): number {
 test('the JavaScript translation does what re.sub does, on every pair it translates', () => {
   let translated = 0;
   let agree = 0;
+  // Real registry patterns use plain constructs that JavaScript has: every one of them must translate, unless it
+  // can match the empty string.
+  const real = new Set(corpus ?? []);
+  const realRefused: string[] = [];
   const refused = new Map<string, number>();
   const bad: string[] = [];
   pairs.forEach(([p, text], i) => {
@@ -208,6 +212,8 @@ test('the JavaScript translation does what re.sub does, on every pair it transla
     const js = toJsRegExp(r.ast);
     if (!js.ok) {
       refused.set(js.reason, (refused.get(js.reason) ?? 0) + 1);
+      // A pattern that can match the empty string (an empty eos_to_cull) is left to the matcher by design.
+      if (real.has(p) && !/empty string/.test(js.reason) && realRefused.length < 10) realRefused.push(`${JSON.stringify(p)}: ${js.reason}`);
       return;
     }
     // Patterns that backtrack past the matcher's budget are left out: a native engine could take as long as Python.
@@ -220,5 +226,8 @@ test('the JavaScript translation does what re.sub does, on every pair it transla
   const reasons = [...refused].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} × ${why}`).join('; ');
   console.log(`JavaScript translation: ${translated} pairs translated, ${agree} agree with re.sub; refused: ${reasons}`);
   assert.deepEqual(bad, []);
-  assert.ok(translated >= pairs.length / 2, `most patterns translate (${translated} of ${pairs.length})`);
+  assert.deepEqual(realRefused, []);
+  // The grammar deliberately produces constructs JavaScript lacks (conditionals, possessive quantifiers, atomic
+  // groups, ...); the rest must still translate, which is well over a third of the pairs.
+  assert.ok(translated >= pairs.length / 3, `a fair share of the patterns translate (${translated} of ${pairs.length})`);
 });

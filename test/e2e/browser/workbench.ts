@@ -35,9 +35,7 @@ export class Workbench implements EditorDriver {
 
   /** Opens a quick input with `keys`, types `text` and picks the row whose label is `label`. */
   private async quickPick(keys: string, text: string, label: string): Promise<void> {
-    await this.page.keyboard.press(keys);
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
+    const input = await this.openQuickInput(keys);
     await input.fill(text);
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
@@ -75,13 +73,30 @@ export class Workbench implements EditorDriver {
   /** Puts the cursor at a 1-based line and column with Go to Line/Column (Ctrl+G). */
   async goTo(at: Position): Promise<void> {
     await this.closeWidgets();
-    await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
+    const input = await this.openQuickInput('Control+G');
     // Quick access with `:` is Go to Line/Column.
     await input.fill(`:${at.line}:${at.col}`);
     await input.press('Enter');
     await this.page.locator('.statusbar-item', { hasText: `Ln ${at.line}, Col ${at.col}` }).waitFor({ timeout: WAIT });
+  }
+
+  /**
+   * Presses `keys` until the quick input shows. A key press that lands while the workbench moves focus (a tab
+   * click, a toast that just closed) can be lost, so it is pressed again, a few seconds apart.
+   */
+  private async openQuickInput(keys: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const tries = 4;
+    for (let i = 1; ; i++) {
+      await this.page.keyboard.press(keys);
+      try {
+        await input.waitFor({ state: 'visible', timeout: i < tries ? 5_000 : WAIT });
+        return input;
+      } catch (error) {
+        if (i >= tries) throw error;
+        await this.closeWidgets();
+      }
+    }
   }
 
   /** Closes hovers, menus and suggestions, as Escape does. */
@@ -329,9 +344,7 @@ export class Workbench implements EditorDriver {
 
   async paletteCommands(filter: string, present: string): Promise<string[]> {
     await this.closeWidgets();
-    await this.page.keyboard.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
+    const input = await this.openQuickInput('Control+Shift+P');
     await input.fill(`>${filter}`);
     const labels = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
     await labels.filter({ hasText: new RegExp(`^${escapeRegExp(present)}$`) }).first().waitFor({ timeout: WAIT });
