@@ -54,6 +54,16 @@ describe('JSON syntax', () => {
     assert.ok(deep.some((d) => d.code === 'json-syntax' && /1003 levels deep/.test(d.message)), deep.map((d) => d.message).join('\n'));
     assert.ok(!checkRegistry(nested(100)).some((d) => d.code === 'json-syntax'));
   });
+  it('reports a broken file nested thousands of levels deep the same way from a shallow and a deep call stack', () => {
+    // Unclosed, so the recovering parser reads it; where it would overflow depends on the stack left.
+    const text = '{"a":'.repeat(3100) + '"\\q"';
+    const inDeepStack = (frames: number): ReturnType<typeof checkRegistry> => (frames === 0 ? checkRegistry(text) : inDeepStack(frames - 1));
+    const shallow = checkRegistry(text);
+    // At the 991st brace, where Python's json gives up.
+    assert.deepEqual(shallow.map((d) => [d.code, d.offset]), [['json-syntax', 5 * 990]]);
+    assert.match(shallow[0].message, /RecursionError/);
+    assert.deepEqual(inDeepStack(6000), shallow);
+  });
   it('survives absurd nesting', () => {
     const deep = '['.repeat(20000) + ']'.repeat(20000);
     const diags = checkRegistry(deep);

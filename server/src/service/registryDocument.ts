@@ -371,22 +371,56 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 }
 
 /**
- * jsonc-parser recurses per nesting level, so absurd nesting overflows the stack. Python's json gives up much
- * earlier (RecursionError), so such a file is unreadable for clemcore anyway: say so instead of crashing.
+ * Nesting past which the file is not handed to jsonc-parser: it recurses per level and overflows the stack a few
+ * thousand levels down, at a depth that depends on the stack and the JIT. Python's json gave up long before
+ * (RecursionError), so such a file is unreadable for clemcore anyway. A fixed limit keeps the finding the same on
+ * every run, for a full check and an incremental one alike.
  */
+const MAX_PARSE_DEPTH = 1500;
+
 function parseJsonGuarded(text: string): ReturnType<typeof parseJson> & { tooDeep?: RegistryDiagnostic } {
-  try {
-    return parseJson(text);
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    const depthAt = Math.max(0, text.search(/[[{]{500}/));
-    return {
-      root: undefined,
-      errors: [],
-      tooDeep: { code: 'json-syntax', severity: 'error', offset: depthAt, length: 1, path: [],
-        message: "The file nests arrays or objects thousands of levels deep; Python's json fails on it with RecursionError, so clemcore ignores the file." },
-    };
+  const deep = deepNesting(text, MAX_PARSE_DEPTH);
+  if (!deep) {
+    try {
+      return parseJson(text);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
   }
+  const at = deep ? deep.pythonGivesUpAt : 0;
+  return {
+    root: undefined,
+    errors: [],
+    tooDeep: { code: 'json-syntax', severity: 'error', offset: at, length: 1, path: [],
+      message: `The file nests arrays or objects more than ${MAX_PARSE_DEPTH} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError, here), so clemcore ignores the file. Flatten the structure.` },
+  };
+}
+
+/**
+ * Whether brackets outside strings nest deeper than `limit`, read in one pass that works on broken JSON too; and if
+ * so, where the nesting first passed Python's limit.
+ */
+function deepNesting(text: string, limit: number): { pythonGivesUpAt: number } | undefined {
+  let depth = 0;
+  let pythonGivesUpAt = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (depth === MAX_JSON_DEPTH + 1) pythonGivesUpAt = i;
+      if (depth > limit) return { pythonGivesUpAt };
+    } else if (c === 125 || c === 93) {
+      if (depth > 0) depth--;
+    }
+  }
+  return undefined;
 }
 
 function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSettings): RegistryDiagnostic[] {
