@@ -10,11 +10,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { tsImport } from 'tsx/esm/api';
 import { codeServerDir, freePort, installCodeServer, installExtension, startCodeServer } from './code-server.mjs';
+import { EXAMPLES, writeExampleModel } from './example-model.mjs';
 import { packageVsix, ROOT } from './package.mjs';
 
-const EXAMPLES = path.join(ROOT, 'examples');
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
@@ -29,14 +28,6 @@ function portIsFree(port) {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-/** Writes the scripted GGUF into examples/; returns the entries that run it and its path. */
-async function writeExampleModel() {
-  const { SCRIPTED_ENTRIES, SCRIPTED_MODEL_PATH, writeScriptedModel } = await tsImport('../test/e2e/shared/scriptedModel.ts', import.meta.url);
-  const file = path.join(EXAMPLES, SCRIPTED_MODEL_PATH);
-  writeScriptedModel(file);
-  return { entries: SCRIPTED_ENTRIES, file };
 }
 
 /** Whether `folder` holds node-llama-cpp as the extension looks for it: the package itself, or in node_modules/. */

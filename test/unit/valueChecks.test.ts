@@ -295,6 +295,9 @@ describe('license-format', () => {
     const d = expectDiagnostics(markAt(lic('MIT'), '"MIT"'), ['license-format']).find((x) => x.code === 'license-format')!;
     assert.equal(d.severity, 'warning');
     assert.equal(d.data?.replacement, '{"name": "MIT", "url": ""}');
+    // One finding for the value, not a type error besides.
+    expectNone(lic('MIT'), ['type-mismatch']);
+    expectDiagnostics(markAt(lic(42), '42'), ['type-mismatch']);
   });
   test('a missing url is a warning on the key', () => {
     const d = expectDiagnostics(markAt(lic({ name: 'MIT' }), '"license"'), ['license-format']).find((x) => x.code === 'license-format')!;

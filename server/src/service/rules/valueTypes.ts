@@ -34,12 +34,20 @@ export function checkValueTypes(ctx: EntryContext): void {
     if (!node) continue;
     const name = path.length ? path.join('.') : 'the entry';
     if (err.keyword === 'type') {
+      // A license written as a string: the license rule says what to write instead, with a fix.
+      if (typeof ctx.valueAt(path) === 'string' && licenseKind(ctx, path)) continue;
       const expected = [err.params.type].flat().join(' or ');
       ctx.report('type-mismatch', node, path, `\`${name}\` must be ${article(expected)}, not ${describeNode(kindOf(ctx.valueAt(path)))}.`, { data: { expected } });
     } else {
       ctx.report('invalid-value', node, path, `\`${name}\` ${message(err)}.`, { data: { allowed: err.params.allowedValues } });
     }
   }
+}
+
+function licenseKind(ctx: EntryContext, path: (string | number)[]): boolean {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') return false;
+  return ctx.schemas.objectSchemaAt(ctx.backend, path.slice(0, -1))?.properties?.[key]?.['x-clem-kind'] === 'license';
 }
 
 function message(err: ErrorObject): string {
