@@ -162,9 +162,34 @@ describe('jinja-no-messages / jinja-no-generation-prompt', () => {
     expectNone(registry(entry('huggingface_multimodal', {}, { custom_chat_template: t })), JINJA, { clemcoreVersion: '3.3' });
   });
 
+  test('huggingface_multimodal: what the plain render does not pass is flagged where it is first read', () => {
+    const mm = (t: string) => registry(entry('huggingface_multimodal', {}, { custom_chat_template: t }));
+    const t = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}ASSISTANT:{% endif %}{{ raise_exception('x') if false }}";
+    const marked = markAt(markAt(markAt(mm(t), 'raise_exception'), 'add_generation_prompt'), 'bos_token');
+    const diags = expectDiagnostics(marked, ['jinja-undefined-variable', 'jinja-undefined-variable', 'jinja-undefined-variable'], { clemcoreVersion: '3.3' });
+    const found = diags.filter((d) => d.code === 'jinja-undefined-variable');
+    assert.ok(found.every((d) => d.severity === 'warning'));
+    assert.match(found.find((d) => /add_generation_prompt/.test(d.message))!.message, /continues the user's turn/);
+    assert.match(found.find((d) => /raise_exception/.test(d.message))!.message, /UndefinedError/);
+  });
+
+  test('huggingface_multimodal: names the template sets or guards, and attributes, are fine; add_generation_prompt is not', () => {
+    const mm = (t: string) => registry(entry('huggingface_multimodal', {}, { custom_chat_template: t }));
+    const ok = "{% set bos_token = '<s>' %}{{ bos_token }}{{ eos_token | default('') }}{% if strftime_now is defined %}{{ strftime_now('%d') }}{% endif %}{% for m in messages %}{{ m.bos_token }}{{ m['content'] }}{% endfor %}ASSISTANT:";
+    expectNone(mm(ok), ['jinja-undefined-variable'], { clemcoreVersion: '3.3' });
+    const guarded = "{% for m in messages %}{{ m['content'] }}{% endfor %}{% if add_generation_prompt is defined and add_generation_prompt %}ASSISTANT:{% endif %}";
+    expectDiagnostics(markAt(mm(guarded), 'add_generation_prompt'), ['jinja-undefined-variable'], { clemcoreVersion: '3.3' });
+  });
+
+  test('backends that pass the full context get no undefined-variable findings', () => {
+    const t = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}ASSISTANT:{% endif %}";
+    expectNone(withTemplate(t), ['jinja-undefined-variable']);
+    expectNone(registry(entry('llamacpp', {}, { premade_chat_template: false, custom_chat_template: t })), ['jinja-undefined-variable']);
+  });
+
   test('no variable findings when the template does not parse', () => {
     const text = withTemplate('{{ x @ }}');
-    expectNone(text, ['jinja-no-messages', 'jinja-no-generation-prompt']);
+    expectNone(text, ['jinja-no-messages', 'jinja-no-generation-prompt', 'jinja-undefined-variable']);
   });
 });
 

@@ -50,6 +50,7 @@ export const DIAGNOSTIC_CODES = {
   'jinja-syntax': { severity: 'error', summary: 'A chat template that does not parse, at the exact position.' },
   'jinja-no-messages': { severity: 'warning', summary: 'A chat template that never reads `messages`.' },
   'jinja-no-generation-prompt': { severity: 'information', summary: 'A chat template that ignores `add_generation_prompt`.' },
+  'jinja-undefined-variable': { severity: 'warning', summary: 'A chat template that reads what its backend does not pass (huggingface_multimodal passes only `messages`).' },
   // formats
   'release-date': { severity: 'warning', summary: '`release_date` is not a real ISO date (YYYY-MM-DD).' },
   'context-size': { severity: 'hint', summary: '`context_size` not in the form `128k`/`4096` that the runtime parses.' },

@@ -21,6 +21,10 @@ export interface TemplateAnalysis {
   /** Only meaningful when there is no problem (the AST exists). */
   readsMessages: boolean;
   readsAddGenerationPrompt: boolean;
+  /** Every variable the template reads, with the span of its first use when the positions are known. */
+  reads?: ReadonlyMap<string, { start: number; end: number } | undefined>;
+  /** Names the template assigns itself (set, for, macro) or reads behind `is defined` or `| default(...)`. */
+  bound?: ReadonlySet<string>;
   /** Tags that need Jinja extensions: loopcontrols (`break`, `continue`) or transformers' `generation`. */
   extensionTags: { name: string; start: number; end: number }[];
 }
@@ -135,9 +139,20 @@ function analyzeUncached(template: string): TemplateAnalysis {
       },
     };
   }
-  const reads = new Set<string>();
-  walk(program, reads);
-  return { readsMessages: reads.has('messages'), readsAddGenerationPrompt: reads.has('add_generation_prompt'), extensionTags };
+  const tally: Tally = { reads: new Set(), bound: new Set() };
+  walk(program, tally);
+  const reads = new Map<string, { start: number; end: number } | undefined>();
+  for (const name of tally.reads) reads.set(name, undefined);
+  if (aligned) {
+    // The first use of each name: an identifier that is not an attribute (after a dot).
+    for (let i = 0; i < positioned!.length; i++) {
+      const t = positioned![i];
+      if (t.type === 'Identifier' && reads.has(t.value) && reads.get(t.value) === undefined && positioned![i - 1]?.type !== 'Dot') {
+        reads.set(t.value, { start: t.start, end: t.end });
+      }
+    }
+  }
+  return { readsMessages: reads.has('messages'), readsAddGenerationPrompt: reads.has('add_generation_prompt'), reads, bound: tally.bound, extensionTags };
 }
 
 function errorText(e: unknown): string {
@@ -382,69 +397,99 @@ function isNode(v: unknown): v is AstNode {
   return typeof v === 'object' && v !== null && typeof (v as AstNode).type === 'string';
 }
 
+interface Tally {
+  /** Names read anywhere. */
+  reads: Set<string>;
+  /** Names the template assigns itself, or reads only behind a guard for their absence. */
+  bound: Set<string>;
+}
+
+const GUARD_TESTS = new Set(['defined', 'undefined']);
+const GUARD_FILTERS = new Set(['default', 'd']);
+
+function calleeName(v: unknown): string {
+  if (!isNode(v)) return '';
+  if (v.type === 'Identifier') return String(v.value);
+  if (v.type === 'CallExpression') return calleeName(v.callee);
+  return '';
+}
+
+/** Names assigned by a set, a for loop or a macro (an identifier or a tuple of them). */
+function bind(v: unknown, t: Tally): void {
+  if (!isNode(v)) return;
+  if (v.type === 'Identifier') t.bound.add(v.value as string);
+  else if (v.type === 'TupleLiteral' && Array.isArray(v.value)) for (const x of v.value) bind(x, t);
+}
+
 /** Collects the names of variables the template reads (not names it assigns, attribute names, filter or test names). */
-function walk(v: unknown, reads: Set<string>): void {
+function walk(v: unknown, t: Tally): void {
   if (Array.isArray(v)) {
-    for (const x of v) walk(x, reads);
+    for (const x of v) walk(x, t);
     return;
   }
   if (v instanceof Map) {
     for (const [k, x] of v) {
-      walk(k, reads);
-      walk(x, reads);
+      walk(k, t);
+      walk(x, t);
     }
     return;
   }
   if (!isNode(v)) return;
   switch (v.type) {
     case 'Identifier':
-      reads.add(v.value as string);
+      t.reads.add(v.value as string);
       return;
     case 'MemberExpression':
-      walk(v.object, reads);
-      if (v.computed) walk(v.property, reads);
+      walk(v.object, t);
+      if (v.computed) walk(v.property, t);
       return;
     case 'KeywordArgumentExpression':
-      walk(v.value, reads);
+      walk(v.value, t);
       return;
     case 'FilterExpression':
-      walk(v.operand, reads);
-      if (isNode(v.filter) && v.filter.type === 'CallExpression') walk(v.filter.args, reads);
+      if (isNode(v.operand) && v.operand.type === 'Identifier' && GUARD_FILTERS.has(calleeName(v.filter))) t.bound.add(v.operand.value as string);
+      walk(v.operand, t);
+      if (isNode(v.filter) && v.filter.type === 'CallExpression') walk(v.filter.args, t);
       return;
     case 'FilterStatement':
-      if (isNode(v.filter) && v.filter.type === 'CallExpression') walk(v.filter.args, reads);
-      walk(v.body, reads);
+      if (isNode(v.filter) && v.filter.type === 'CallExpression') walk(v.filter.args, t);
+      walk(v.body, t);
       return;
     case 'TestExpression':
-      walk(v.operand, reads);
+      if (isNode(v.operand) && v.operand.type === 'Identifier' && GUARD_TESTS.has(calleeName(v.test))) t.bound.add(v.operand.value as string);
+      walk(v.operand, t);
       return;
     case 'For':
-      walk(v.iterable, reads);
-      walk(v.body, reads);
-      walk(v.defaultBlock, reads);
+      bind(v.loopvar, t);
+      walk(v.iterable, t);
+      walk(v.body, t);
+      walk(v.defaultBlock, t);
       return;
     case 'Set': {
       const a = v.assignee;
-      if (isNode(a) && a.type === 'MemberExpression') walk(a.object, reads);
-      walk(v.value, reads);
-      walk(v.body, reads);
+      if (isNode(a) && a.type === 'MemberExpression') walk(a.object, t);
+      else bind(a, t);
+      walk(v.value, t);
+      walk(v.body, t);
       return;
     }
     case 'Macro':
-      for (const p of (v.args as unknown[]) ?? []) if (isNode(p) && p.type === 'KeywordArgumentExpression') walk(p.value, reads);
-      walk(v.body, reads);
+      bind(v.name, t);
+      for (const p of (v.args as unknown[]) ?? []) bind(isNode(p) && p.type === 'KeywordArgumentExpression' ? p.key : p, t);
+      for (const p of (v.args as unknown[]) ?? []) if (isNode(p) && p.type === 'KeywordArgumentExpression') walk(p.value, t);
+      walk(v.body, t);
       return;
     case 'CallStatement':
-      walk(v.call, reads);
-      for (const p of (v.callerArgs as unknown[] | null) ?? []) if (isNode(p) && p.type === 'KeywordArgumentExpression') walk(p.value, reads);
-      walk(v.body, reads);
+      walk(v.call, t);
+      for (const p of (v.callerArgs as unknown[] | null) ?? []) if (isNode(p) && p.type === 'KeywordArgumentExpression') walk(p.value, t);
+      walk(v.body, t);
       return;
     case 'BinaryExpression':
-      walk(v.left, reads);
-      walk(v.right, reads);
+      walk(v.left, t);
+      walk(v.right, t);
       return;
     case 'UnaryExpression':
-      walk(v.argument, reads);
+      walk(v.argument, t);
       return;
     case 'Comment':
     case 'StringLiteral':
@@ -452,7 +497,7 @@ function walk(v: unknown, reads: Set<string>): void {
     case 'FloatLiteral':
       return;
     default:
-      for (const [k, x] of Object.entries(v)) if (k !== 'type' && k !== 'operator') walk(x, reads);
+      for (const [k, x] of Object.entries(v)) if (k !== 'type' && k !== 'operator') walk(x, t);
   }
 }
 

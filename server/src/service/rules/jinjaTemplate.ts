@@ -2,6 +2,9 @@
 // never read `messages` or `add_generation_prompt`, and tags that the backend's Jinja set-up may not know.
 import { decodeStringNode, valueSpan } from '../jsonText';
 import { analyzeTemplate } from '../jinja/templateAnalysis';
+import type { EntryContext } from '../context';
+import type { Node } from '../jsonText';
+import type { TemplateAnalysis } from '../jinja/templateAnalysis';
 import type { ValueCheck } from './valueKinds';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
@@ -49,6 +52,7 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
       `\`${key}\` never reads \`messages\`, so the conversation never reaches the model: every prompt is the same fixed text. Loop over the messages, e.g. \`{% for message in messages %}{{ message['content'] }}{% endfor %}\`.`,
     );
   }
+  if (multimodal) reportPlainTemplateReads(ctx, node, path, key, decoded, analysis);
   // huggingface_multimodal passes only `messages`, so ignoring add_generation_prompt is expected there.
   if (!analysis.readsAddGenerationPrompt && !multimodal) {
     ctx.report(
@@ -59,3 +63,37 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
     );
   }
 };
+
+/**
+ * What a template reads that huggingface_multimodal does not give it: that backend renders the template with a plain
+ * `jinja2.Template` and only `messages` (spec 2.5, 3.5). Undefined values render as empty text and test false;
+ * calling an undefined function fails.
+ */
+const NOT_PASSED_IN_PLAIN_RENDER: Record<string, (key: string) => string> = {
+  add_generation_prompt: (key) =>
+    `huggingface_multimodal renders \`${key}\` with only \`messages\`: \`add_generation_prompt\` is undefined there and tests false, so what the template puts under it (the assistant prefix) never reaches the prompt and the model continues the user's turn. End the template with the assistant prefix itself, outside any \`{% if add_generation_prompt %}\`.`,
+  bos_token: (key) => tokenMessage(key, 'bos_token', '<s>'),
+  eos_token: (key) => tokenMessage(key, 'eos_token', '</s>'),
+  raise_exception: (key) => callMessage(key, 'raise_exception'),
+  strftime_now: (key) => callMessage(key, 'strftime_now'),
+};
+
+function tokenMessage(key: string, name: string, example: string): string {
+  return `huggingface_multimodal renders \`${key}\` with only \`messages\`: \`${name}\` is undefined there and renders as empty text, so the prompt lacks the token. Write the token's text into the template instead, e.g. \`${example}\`.`;
+}
+
+function callMessage(key: string, name: string): string {
+  return `huggingface_multimodal renders \`${key}\` with only \`messages\` and no helper functions: calling \`${name}\` fails with UndefinedError ("'${name}' is undefined") when the template reaches the call. Remove the call or write what it would produce.`;
+}
+
+function reportPlainTemplateReads(ctx: EntryContext, node: Node, path: (string | number)[], key: string, decoded: ReturnType<typeof decodeStringNode>, analysis: TemplateAnalysis): void {
+  if (!analysis.reads) return;
+  for (const [name, span] of analysis.reads) {
+    const message = NOT_PASSED_IN_PLAIN_RENDER[name];
+    // A name the template sets itself, or reads behind `is defined` / `| default(...)`, is handled by the template;
+    // `add_generation_prompt` stays false either way, so it is reported however it is read.
+    if (!message || (name !== 'add_generation_prompt' && analysis.bound?.has(name))) continue;
+    const at = span ? valueSpan(decoded, span.start, span.end) : node;
+    ctx.report('jinja-undefined-variable', at, path, message(key));
+  }
+}
