@@ -35,14 +35,24 @@ export class Workbench implements EditorDriver {
 
   /** Opens a quick input with `keys`, types `text` and picks the row whose label is `label`. */
   private async quickPick(keys: string, text: string, label: string): Promise<void> {
-    const input = await this.openQuickInput(keys);
-    await input.fill(text);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: WAIT });
-    await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+    // The quick input closes when the workbench moves focus elsewhere (a document or toast that shows up late), so
+    // a pick that finds the widget gone is started again.
+    const tries = 3;
+    for (let i = 1; ; i++) {
+      try {
+        const input = await this.openQuickInput(keys);
+        await input.fill(text);
+        const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+          .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+          .first();
+        await row.click({ timeout: i < tries ? 10_000 : WAIT });
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+        return;
+      } catch (error) {
+        if (i >= tries) throw error;
+        await this.closeWidgets();
+      }
+    }
   }
 
   async runCommand(command: { id: string; title: string }): Promise<void> {
@@ -56,7 +66,7 @@ export class Workbench implements EditorDriver {
     const first = !this.openToFirstDiagnosticsMs.has(relativePath);
     if (first) await this.watchFirstSquiggle();
     await this.quickPick('Control+P', relativePath, name);
-    await this.page.locator('.tabs-container .tab.active .label-name', { hasText: name }).waitFor({ timeout: WAIT });
+    await this.page.locator('.editor-group-container.active .tabs-container .tab.active .label-name', { hasText: name }).waitFor({ timeout: WAIT });
     await this.page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: WAIT });
     if (first) this.openToFirstDiagnosticsMs.set(relativePath, await this.firstSquiggleMs());
   }
@@ -330,9 +340,10 @@ export class Workbench implements EditorDriver {
   }
 
   async closeEditor(title: string): Promise<void> {
+    // The tab's own close button, as a mouse user closes it: it does not depend on where the focus is.
     const tab = this.tab(title);
-    await tab.click();
-    await this.runCommand({ id: 'workbench.action.closeActiveEditor', title: 'View: Close Editor' });
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
     await tab.waitFor({ state: 'detached', timeout: WAIT });
   }
 
