@@ -1,5 +1,6 @@
 // The language server: LSP wiring only. Keeps one RegistryDocument per open registry, feeds it the editor's
 // incremental edits as offsets, and publishes the service's findings after a short debounce.
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -52,12 +53,20 @@ interface OpenDocument {
 const documents = new Map<string, OpenDocument>();
 /** URIs the client asked to check besides files named model_registry.json. */
 let extraRegistries = new Set<string>();
+/** The settings outside any workspace folder (user and workspace level). */
 let settings: ServerSettings = defaultSettings();
+/**
+ * Each workspace folder's settings, by the folder's path: in a multi-root workspace a folder can check against
+ * another clemcore version or change severities. Documents outside every folder use `settings`.
+ */
+let folderSettings = new Map<string, ServerSettings>();
 /** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
 let settingsLoaded = false;
 let canPullConfiguration = false;
 /** The workspace folders on disk, where workspace symbols look for registry files. */
 let workspaceFolders: string[] = [];
+/** The workspace folders' URIs, as the client names them in configuration requests. */
+let workspaceFolderUris: string[] = [];
 /** Whether the client takes snippet text edits in workspace edits (LSP 3.18), for fixes with tab stops. */
 let snippetEditSupport = false;
 /** Whether the client takes snippets (tab stops) in completion items; plain text otherwise. */
@@ -111,6 +120,20 @@ function isRegistry(uri: string): boolean {
   return fileNameOf(uri) === REGISTRY_FILE_NAME || extraRegistries.has(uri);
 }
 
+/** The settings that apply to a file: those of the innermost workspace folder that holds it. */
+function settingsForPath(file: string | undefined): ServerSettings {
+  if (file === undefined || folderSettings.size === 0) return settings;
+  let best: string | undefined;
+  for (const folder of folderSettings.keys()) {
+    if ((file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)) && (best === undefined || folder.length > best.length)) best = folder;
+  }
+  return best === undefined ? settings : folderSettings.get(best)!;
+}
+
+function settingsFor(uri: string): ServerSettings {
+  return settingsForPath(documentPathOf(uri));
+}
+
 function documentPathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
@@ -134,7 +157,7 @@ function check(uri: string, doc: OpenDocument): void {
       }
     }
     doc.pending = [];
-    doc.registry ??= new RegistryDocument(doc.text.getText(), serviceSettings(settings, documentPathOf(uri)));
+    doc.registry ??= new RegistryDocument(doc.text.getText(), serviceSettings(settingsFor(uri), documentPathOf(uri)));
     doc.findings = doc.registry.diagnostics();
   } catch (err) {
     logFailure(`checking ${uri}`, err);
@@ -165,11 +188,12 @@ function schedulePublish(uri: string): void {
   if (!doc || !settingsLoaded || !isRegistry(uri)) return;
   if (doc.timer) clearTimeout(doc.timer);
   doc.timer = undefined;
-  if (settings.debounceMs <= 0) {
+  const { debounceMs } = settingsFor(uri);
+  if (debounceMs <= 0) {
     publish(uri);
     return;
   }
-  doc.timer = setTimeout(() => guard(`publishing ${uri}`, undefined, () => publish(uri)), settings.debounceMs);
+  doc.timer = setTimeout(() => guard(`publishing ${uri}`, undefined, () => publish(uri)), debounceMs);
 }
 
 function clearDiagnostics(uri: string): void {
@@ -187,35 +211,54 @@ function rebuildAll(): void {
 
 // ---- settings -------------------------------------------------------------------------------------------------------
 
-function applySettings(raw: unknown): void {
-  const { settings: next, problems } = readSettings(raw);
-  for (const p of problems) connection.console.warn(`clem-registry: ${p}`);
-  settings = next;
+/** Applies the settings outside folders and, when the client can tell them, each folder's (by the folder's path). */
+function applySettings(raw: unknown, perFolder: [string, unknown][] = []): void {
+  const told = new Set<string>();
+  const read = (value: unknown): ServerSettings => {
+    const { settings: next, problems } = readSettings(value);
+    for (const p of problems) {
+      if (told.has(p)) continue;
+      told.add(p);
+      connection.console.warn(`clem-registry: ${p}`);
+    }
+    return next;
+  };
+  settings = read(raw);
+  folderSettings = new Map(perFolder.map(([folder, value]) => [folder, read(value)]));
   settingsLoaded = true;
   rebuildAll();
 }
 
 async function pullSettings(): Promise<void> {
-  let raw: unknown;
+  const folders = workspaceFolderUris.map((uri) => [uri, documentPathOf(uri)] as const).filter((f): f is readonly [string, string] => f[1] !== undefined);
+  let answers: unknown[] = [];
   try {
-    raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+    answers = await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }, ...folders.map(([uri]) => ({ scopeUri: uri, section: SETTINGS_SECTION }))]);
   } catch (err) {
     logFailure('reading the clemRegistry settings', err);
   }
-  guard('applying settings', undefined, () => applySettings(raw));
+  const perFolder = folders.map(([, file], i): [string, unknown] => [file, answers?.[i + 1]]);
+  guard('applying settings', undefined, () => applySettings(answers?.[0], perFolder));
 }
 
 // ---- LSP handlers ---------------------------------------------------------------------------------------------------
 
 let dynamicConfigurationRegistration = false;
+let workspaceFoldersChange = false;
+
+function setWorkspaceFolders(uris: string[]): void {
+  workspaceFolderUris = uris;
+  workspaceFolders = uris.map((uri) => documentPathOf(uri)).filter((p): p is string => p !== undefined);
+}
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => documentPathOf(f.uri)).filter((p): p is string => p !== undefined);
-  if (!workspaceFolders.length && params.rootUri) workspaceFolders = [documentPathOf(params.rootUri)].filter((p): p is string => p !== undefined);
+  setWorkspaceFolders((params.workspaceFolders ?? []).map((f) => f.uri));
+  if (!workspaceFolders.length && params.rootUri) setWorkspaceFolders([params.rootUri]);
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   snippetEditSupport = (params.capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
   dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  workspaceFoldersChange = params.capabilities.workspace?.workspaceFolders === true;
   if (!canPullConfiguration) {
     // Clients without workspace/configuration may pass settings at startup instead.
     const options = params.initializationOptions as { settings?: { clemRegistry?: unknown } } | undefined;
@@ -232,6 +275,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['"'] },
       definitionProvider: true,
       workspaceSymbolProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'clem-registry' },
   };
@@ -244,6 +288,13 @@ connection.onInitialized(() => {
       .catch((err) => logFailure('registering for settings changes', err));
   }
   if (canPullConfiguration) void pullSettings();
+  if (workspaceFoldersChange) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => guard('updating the workspace folders', undefined, () => {
+      const removed = new Set(event.removed.map((f) => f.uri));
+      setWorkspaceFolders([...workspaceFolderUris.filter((uri) => !removed.has(uri)), ...event.added.map((f) => f.uri)]);
+      if (canPullConfiguration) void pullSettings();
+    }));
+  }
 });
 
 connection.onDidChangeConfiguration((params) => {
@@ -320,7 +371,7 @@ connection.onNotification(REGISTRY_FILES_NOTIFICATION, (params: RegistryFilesPar
 connection.onRequest(STATUS_REQUEST, (params: StatusParams): StatusResult => guard('answering a status request', notARegistry(), () => {
   const uri = typeof params?.uri === 'string' ? params.uri : '';
   const doc = documents.get(uri);
-  if (!doc || !isRegistry(uri)) return notARegistry();
+  if (!doc || !isRegistry(uri)) return notARegistry(uri);
   // Counts must match what the editor shows: publish what the debounce still holds. Nothing else is re-checked
   // here: the client asks again whenever diagnostics change, so a re-check would loop on a file that fails.
   if (doc.timer) publish(uri);
@@ -332,7 +383,7 @@ connection.onRequest(STATUS_REQUEST, (params: StatusParams): StatusResult => gua
   }
   return {
     isRegistry: true,
-    version: doc.registry?.version ?? settings.clemcoreVersion,
+    version: doc.registry?.version ?? settingsFor(uri).clemcoreVersion,
     entries: doc.registry?.entryCount ?? 0,
     errors,
     warnings,
@@ -448,7 +499,7 @@ connection.onWorkspaceSymbol((params) => guard('finding entries in the workspace
   for (const file of registryFilesIn(workspaceFolders, REGISTRY_FILE_NAME)) {
     const uri = pathToFileURL(file).toString();
     if (seen.has(uri)) continue;
-    const symbols = symbolsOfFile(file, serviceSettings(settings, file));
+    const symbols = symbolsOfFile(file, serviceSettings(settingsForPath(file), file));
     if (symbols) {
       const buffer = new TextBuffer(uri, 0, symbols.text);
       add(uri, symbols.symbols, (o, l) => rangeOf(buffer, o, l));
@@ -496,8 +547,8 @@ connection.onCodeAction((params) => guard(`offering fixes in ${params.textDocume
   return actions;
 }));
 
-function notARegistry(): StatusResult {
-  return { isRegistry: false, version: settings.clemcoreVersion, entries: 0, errors: 0, warnings: 0 };
+function notARegistry(uri?: string): StatusResult {
+  return { isRegistry: false, version: (uri === undefined ? settings : settingsFor(uri)).clemcoreVersion, entries: 0, errors: 0, warnings: 0 };
 }
 
 connection.onShutdown(() => {

@@ -32,6 +32,8 @@ export class LspClient {
   readonly connection: ProtocolConnection;
   /** What `workspace/configuration` answers for the `clemRegistry` section; tests change it, then notify. */
   settings: Record<string, unknown>;
+  /** What it answers for a workspace folder (by the folder's URI), when the folder has its own settings. */
+  readonly folderSettings = new Map<string, Record<string, unknown>>();
   readonly logs: string[] = [];
   stderr = '';
   private readonly published = new Map<string, PublishDiagnosticsParams[]>();
@@ -44,8 +46,8 @@ export class LspClient {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'clemRegistry' ? this.settings : null)));
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) =>
+      params.items.map((item) => (item.section === 'clemRegistry' ? (item.scopeUri && this.folderSettings.get(item.scopeUri)) || this.settings : null)));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
@@ -60,14 +62,15 @@ export class LspClient {
   }
 
   /** Starts the server and completes the initialize handshake (with the configuration capability). */
-  static async start(settings: Record<string, unknown> = { debounceMs: 0 }, rootUri: string | null = null): Promise<LspClient> {
+  static async start(settings: Record<string, unknown> = { debounceMs: 0 }, rootUri: string | null = null, workspaceFolders?: string[]): Promise<LspClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, settings);
     try {
       await withTimeout(client.connection.sendRequest('initialize', {
         processId: process.pid,
         rootUri,
-        capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } },
+        workspaceFolders: workspaceFolders?.map((uri) => ({ uri, name: uri.slice(uri.lastIndexOf('/') + 1) })) ?? null,
+        capabilities: { workspace: { configuration: true, workspaceFolders: workspaceFolders !== undefined, didChangeConfiguration: { dynamicRegistration: false } } },
       }), 'initialize');
       await client.connection.sendNotification('initialized', {});
     } catch (err) {
@@ -97,6 +100,12 @@ export class LspClient {
   changeSettings(settings: Record<string, unknown>): void {
     this.settings = settings;
     void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  /** Tells the server that workspace folders were added or removed. */
+  changeWorkspaceFolders(added: string[], removed: string[] = []): void {
+    const folder = (uri: string) => ({ uri, name: uri.slice(uri.lastIndexOf('/') + 1) });
+    void this.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: added.map(folder), removed: removed.map(folder) } });
   }
 
   status(uri: string): Promise<StatusResult> {
@@ -150,8 +159,8 @@ export class LspClient {
 }
 
 /** Starts a server for one test body and always stops it, killing it when the body failed. */
-export async function withServer(body: (client: LspClient) => Promise<void>, settings?: Record<string, unknown>, rootUri: string | null = null): Promise<void> {
-  const client = await LspClient.start(settings, rootUri);
+export async function withServer(body: (client: LspClient) => Promise<void>, settings?: Record<string, unknown>, rootUri: string | null = null, workspaceFolders?: string[]): Promise<void> {
+  const client = await LspClient.start(settings, rootUri, workspaceFolders);
   try {
     await body(client);
   } catch (err) {

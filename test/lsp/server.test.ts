@@ -169,6 +169,37 @@ test('settings: the clemcore version and severity overrides are pulled again on 
     assert.equal(only(diags, 'removed-backend').length, 1);
   }));
 
+test('settings: each workspace folder gets its own clemcore version and severities, also a folder added later', async () => {
+  const a = 'file:///work/multi/a';
+  const b = 'file:///work/multi/b';
+  const c = 'file:///work/multi/c';
+  const text = '[{"model_name": "v", "backend": "vllm", "huggingface_id": "org/v", "bogus": 1}]';
+  await withServer(async (client) => {
+    client.folderSettings.set(a, { debounceMs: 0, clemcoreVersion: '3.3', severity: { 'unknown-key': 'off' } });
+    client.folderSettings.set(b, { debounceMs: 0, clemcoreVersion: '3.7' });
+    client.changeSettings({ debounceMs: 0 });
+    for (const f of [a, b, 'file:///work/outside']) client.open(`${f}/model_registry.json`, text);
+    // Settings arrive after the opens; the publish after them has the folders' versions.
+    const inA = (await client.waitFor(`${a}/model_registry.json`, (p) => !p.diagnostics.some((d) => d.code === 'removed-backend'))).diagnostics;
+    assert.equal(only(inA, 'unknown-key').length, 0);
+    assert.equal((await client.status(`${a}/model_registry.json`)).version, '3.3');
+    const inB = (await client.waitFor(`${b}/model_registry.json`, (p) => p.diagnostics.some((d) => d.code === 'removed-backend'))).diagnostics;
+    assert.equal(only(inB, 'unknown-key').length, 1);
+    assert.equal((await client.status(`${b}/model_registry.json`)).version, '3.7');
+    // Outside every folder: the settings without a folder (the newest version).
+    assert.equal((await client.status('file:///work/outside/model_registry.json')).version, '3.7');
+
+    client.folderSettings.set(c, { debounceMs: 0, clemcoreVersion: '3.3' });
+    client.open(`${c}/model_registry.json`, text);
+    await client.waitFor(`${c}/model_registry.json`);
+    assert.equal((await client.status(`${c}/model_registry.json`)).version, '3.7', 'not a workspace folder yet');
+    const next = client.next(`${c}/model_registry.json`, (p) => !p.diagnostics.some((d) => d.code === 'removed-backend'));
+    client.changeWorkspaceFolders([c]);
+    await next;
+    assert.equal((await client.status(`${c}/model_registry.json`)).version, '3.3');
+  }, { debounceMs: 0 }, null, [a, b]);
+});
+
 test('closing a registry clears its diagnostics', () =>
   withServer(async (client) => {
     client.open(URI, REGISTRY);
