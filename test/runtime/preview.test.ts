@@ -47,6 +47,32 @@ it('renders a huggingface_local template from the cache with the tokenizer\'s sp
   }
 });
 
+it('previews the template huggingface_local really uses: not a custom one next to premade_chat_template, the processor\'s with multimodal', () => {
+  const snapshot = path.join(dir, 'hub2', 'models--org--mm', 'snapshots', 'r1');
+  mkdirSync(snapshot, { recursive: true });
+  writeFileSync(path.join(snapshot, 'tokenizer_config.json'), JSON.stringify({ eos_token: '</s>', chat_template: 'TOKENIZER{% for m in messages %}{{ m.content }}{% endfor %}' }));
+  writeFileSync(path.join(snapshot, 'chat_template.json'), JSON.stringify({ chat_template: 'PROCESSOR{% for m in messages %}{{ m.content }}{% endfor %}' }));
+  const previous = process.env.HF_HUB_CACHE;
+  process.env.HF_HUB_CACHE = path.join(dir, 'hub2');
+  const custom = 'CUSTOM{% for m in messages %}{{ m.content }}{% endfor %}';
+  const preview = (config: Record<string, unknown>, clemcoreVersion?: string) =>
+    previewTemplate({ registry: registry([{ model_name: 'h', backend: 'huggingface_local', huggingface_id: 'org/mm', model_config: config }]), entryIndex: 0, clemcoreVersion });
+  try {
+    const own = preview({ premade_chat_template: true, custom_chat_template: custom });
+    assert.ok(own.prompt?.startsWith('TOKENIZER'), own.markdown);
+    assert.match(own.markdown, /ignores custom_chat_template/);
+    assert.ok(preview({ premade_chat_template: false, custom_chat_template: custom }).prompt?.startsWith('CUSTOM'));
+    const mm = preview({ multimodal: true, premade_chat_template: false, custom_chat_template: custom });
+    assert.ok(mm.prompt?.startsWith('PROCESSOR'), mm.markdown);
+    assert.match(mm.markdown, /processor's own chat template/);
+    // clemcore 3.3 has no multimodal key in huggingface_local: the custom template is used.
+    assert.ok(preview({ multimodal: true, premade_chat_template: false, custom_chat_template: custom }, '3.3').prompt?.startsWith('CUSTOM'));
+  } finally {
+    if (previous === undefined) delete process.env.HF_HUB_CACHE;
+    else process.env.HF_HUB_CACHE = previous;
+  }
+});
+
 it('says what clemcore would raise when the template cannot be chosen or rendered', () => {
   const noCustom = previewTemplate({ registry: registry([{ model_name: 'm', backend: 'llamacpp', huggingface_id: 'o/m', model_config: { premade_chat_template: false, bos_string: '<s>', eos_string: '</s>' } }]), entryIndex: 0 });
   assert.equal(noCustom.ok, false);

@@ -173,6 +173,19 @@ describe('keys', () => {
     expectDiagnostics(marked, ['ignored-key', 'ignored-key', 'ignored-key']);
     expectNone(registry(entry('llamacpp')), ['ignored-key']);
   });
+  it('flags the template, culling and CoT keys that huggingface_local ignores with multimodal: true, and checks them no further', () => {
+    const config = { multimodal: true, premade_chat_template: false, custom_chat_template: '{{ bos_token }}', eos_to_cull: '<|im_end|>', cot_output: true, trust_remote_code: true };
+    const text = registry(entry('huggingface_local', {}, config));
+    const marked = ['"premade_chat_template"', '"custom_chat_template"', '"eos_to_cull"', '"cot_output"'].reduce((t, key) => markAt(t, key), text);
+    const diags = expectDiagnostics(marked, ['ignored-key', 'ignored-key', 'ignored-key', 'ignored-key']);
+    assert.match(diags.find((d) => d.code === 'ignored-key')!.message, /multimodal: true/);
+    // No missing cot_end_tag, no regex or template findings on values the runtime never reads.
+    assert.deepEqual(diags.filter((d) => d.severity === 'error').map((d) => d.code), []);
+    // The text path reads them all: the regex and the missing cot_end_tag are errors there.
+    const textPath = checkRegistry(registry(entry('huggingface_local', {}, { ...config, multimodal: false })));
+    assert.deepEqual(textPath.filter((d) => d.code === 'ignored-key'), []);
+    for (const code of ['regex-unescaped-bar', 'cot-end-tag-missing', 'jinja-no-messages']) assert.ok(textPath.some((d) => d.code === code), code);
+  });
   it('flags llamacpp requires_api_key as a crash in 3.7 only', () => {
     const text = registry(entry('llamacpp', {}, { requires_api_key: true }));
     expectDiagnostics(markAt(text, '"requires_api_key"'), ['key-crash']);

@@ -13,7 +13,7 @@ const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 
 const CLEM_KEYWORDS = [
   'x-clem-required', 'x-clem-kind', 'x-clem-presence', 'x-clem-runtime', 'x-clem-versions', 'x-clem-replacedBy',
-  'x-clem-truthy', 'x-clem-backend', 'x-clem-reservedKeys', 'x-clem-reservedNames',
+  'x-clem-truthy', 'x-clem-backend', 'x-clem-reservedKeys', 'x-clem-reservedNames', 'x-clem-ignoredKeys',
 ];
 const KINDS = ['regex', 'literal', 'jinja', 'glob', 'date', 'context-size', 'parameters', 'language-codes', 'license',
   'dotted-path', 'hf-repo'];
@@ -179,6 +179,13 @@ test('x-clem-* values follow schemas/README.md', () => {
             assert.ok(siblings.includes(key), `${where}: condition names ${key}, which is not a sibling property`);
           }
         }
+      }
+      for (const r of prop['x-clem-ignoredKeys'] ?? []) {
+        assert.deepEqual(Object.keys(r).filter((k) => !['versions', 'if', 'keys', 'message'].includes(k)), [], where);
+        if (r.versions) assertVersions(r.versions, where);
+        assert.equal(typeof r.message, 'string', `${where}: ignoredKeys message`);
+        const own = Object.keys(prop.properties ?? {});
+        for (const key of [...r.keys, ...conditionKeys(r.if, where)]) assert.ok(own.includes(key), `${where}: ignoredKeys names ${key}, which is not a key of the object`);
       }
       for (const r of prop['x-clem-runtime'] ?? []) {
         assert.deepEqual(Object.keys(r).filter((k) => !['effect', 'versions', 'message'].includes(k)), [], where);

@@ -8,6 +8,7 @@ import { renderTemplate, type TemplateEnvironment } from './chatTemplate';
 import { loadRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
+import { isTruthy } from '../service/jsonText';
 import { visible } from './report';
 
 export interface PreviewRequest {
@@ -83,8 +84,14 @@ function tokenString(v: unknown): string | undefined {
 }
 
 /** The template and special tokens for a huggingface_local entry, as transformers' apply_chat_template sees them. */
-function huggingfaceSource(entry: Record<string, unknown>, config: Record<string, unknown>): Source | string {
+function huggingfaceSource(entry: Record<string, unknown>, config: Record<string, unknown>, clemcoreVersion: string): Source | string {
   const notes: string[] = [];
+  // clemcore 3.7 with `multimodal: true` applies the processor's own template and reads no template keys.
+  const multimodal = clemcoreVersion !== '3.3' && isTruthy(config.multimodal);
+  // The text path puts custom_chat_template in the tokenizer only when premade_chat_template is falsy.
+  const custom = !multimodal && !isTruthy(config.premade_chat_template) ? config.custom_chat_template : undefined;
+  if (multimodal) notes.push('`multimodal` is true: clemcore applies the processor\'s own chat template (custom_chat_template, premade_chat_template and chat_template_kwargs are not read).');
+  else if (typeof config.custom_chat_template === 'string' && custom === undefined) notes.push('premade_chat_template is true, so clemcore keeps the tokenizer\'s own template and ignores custom_chat_template.');
   const repo = typeof entry.huggingface_id === 'string' ? entry.huggingface_id : undefined;
   let tokenizerConfig: Record<string, unknown> = {};
   const configFile = repo ? cachedRepoFile(repo, 'tokenizer_config.json') : undefined;
@@ -104,12 +111,22 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
     const text = key.endsWith('_token') ? tokenString(value) : undefined;
     if (text !== undefined) variables[key] = text;
   }
-  if (isObject(config.chat_template_kwargs)) Object.assign(variables, config.chat_template_kwargs);
-  if (typeof config.custom_chat_template === 'string') {
-    return { template: config.custom_chat_template, from: 'model_config.custom_chat_template', environment: 'transformers', variables, notes };
+  if (!multimodal && isObject(config.chat_template_kwargs)) Object.assign(variables, config.chat_template_kwargs);
+  if (typeof custom === 'string') {
+    return { template: custom, from: 'model_config.custom_chat_template', environment: 'transformers', variables, notes };
   }
   const jinjaFile = repo ? cachedRepoFile(repo, 'chat_template.jinja') : undefined;
   if (jinjaFile) return { template: readFileSync(jinjaFile, 'utf8'), from: jinjaFile, environment: 'transformers', variables, notes };
+  // A processor's template written before chat_template.jinja existed.
+  const processorFile = multimodal && repo ? cachedRepoFile(repo, 'chat_template.json') : undefined;
+  if (processorFile) {
+    try {
+      const parsed = JSON.parse(readFileSync(processorFile, 'utf8')) as unknown;
+      if (isObject(parsed) && typeof parsed.chat_template === 'string') return { template: parsed.chat_template, from: `${processorFile} (chat_template)`, environment: 'transformers', variables, notes };
+    } catch (err) {
+      notes.push(`${processorFile} cannot be read: ${(err as Error).message}`);
+    }
+  }
   const inConfig = tokenizerConfig.chat_template;
   if (typeof inConfig === 'string') return { template: inConfig, from: `${configFile} (chat_template)`, environment: 'transformers', variables, notes };
   if (Array.isArray(inConfig)) {
@@ -129,7 +146,7 @@ export function previewTemplate(request: PreviewRequest): TemplatePreview {
   if (!entry) return { ok: false, markdown: `${title}\n\nThe registry has no entry ${request.entryIndex}${registry.ignored ? ` (${registry.ignored})` : ''}.` };
   const config = isObject(entry.model_config) ? entry.model_config : {};
   const source = entry.backend === 'llamacpp' ? llamacppSource(entry, config, request)
-    : entry.backend === 'huggingface_local' ? huggingfaceSource(entry, config)
+    : entry.backend === 'huggingface_local' ? huggingfaceSource(entry, config, request.clemcoreVersion ?? '3.7')
     : `Backend ${JSON.stringify(entry.backend)} has no chat template to preview.`;
   if (typeof source === 'string') return { ok: false, markdown: `${title}\n\n${source}` };
   const messages = ensureAlternatingRoles(request.messages ?? SAMPLE_CONVERSATION);

@@ -37,6 +37,13 @@ export interface RequiredRule {
   code?: string;
 }
 
+export interface IgnoredKeysRule {
+  versions?: string[];
+  if: Condition;
+  keys: string[];
+  message: string;
+}
+
 export interface RuntimeNote {
   effect: 'ignored' | 'crash' | 'note';
   versions?: string[];
@@ -56,6 +63,8 @@ export interface KeySchema {
   items?: KeySchema;
   additionalProperties?: boolean | KeySchema;
   'x-clem-required'?: RequiredRule[];
+  /** On an object: keys of it that the runtime does not read while a condition on the object holds. */
+  'x-clem-ignoredKeys'?: IgnoredKeysRule[];
   'x-clem-kind'?: string;
   'x-clem-presence'?: boolean;
   'x-clem-runtime'?: RuntimeNote[];

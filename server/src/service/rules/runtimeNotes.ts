@@ -1,5 +1,6 @@
 // Keys whose effect in the target clemcore version differs from their promise: ignored, crashing, or version-limited.
-import { appliesTo } from '../schemaSet';
+import { appliesTo, type IgnoredKeysRule } from '../schemaSet';
+import { conditionHolds } from './conditions';
 import type { EntryContext } from '../context';
 import { selectedKeys, type KeySelection, type SchemaKey } from '../schemaWalk';
 
@@ -14,8 +15,40 @@ function keysWithEffect(ctx: EntryContext): SchemaKey[] {
   }));
 }
 
+/** The model_config rules of the entry's backend that apply in the target version. */
+function ignoredKeysRules(ctx: EntryContext): IgnoredKeysRule[] {
+  return ctx.derived<IgnoredKeysRule[]>(ignoredKeysRules) ??
+    ctx.derive(ignoredKeysRules, (ctx.schemas.topKeys(ctx.backend).model_config?.['x-clem-ignoredKeys'] ?? []).filter((r) => appliesTo(r.versions, ctx.version)));
+}
+
+/**
+ * model_config keys the runtime does not read in this entry, because of another key's value (e.g. `multimodal: true`
+ * in huggingface_local), each with the reason; undefined when there are none.
+ */
+export function conditionallyIgnored(ctx: EntryContext): Map<string, string> | undefined {
+  if (!ctx.backend) return undefined;
+  const rules = ignoredKeysRules(ctx);
+  if (!rules.length) return undefined;
+  const config = ctx.value.model_config;
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
+  let out: Map<string, string> | undefined;
+  for (const rule of rules) {
+    if (!conditionHolds(rule.if, config as Record<string, unknown>)) continue;
+    for (const key of rule.keys) if (key in config) (out ??= new Map()).set(key, rule.message);
+  }
+  return out;
+}
+
 export function checkRuntimeNotes(ctx: EntryContext): void {
   if (!ctx.backend) return;
+  const ignored = conditionallyIgnored(ctx);
+  if (ignored) {
+    for (const [key, message] of ignored) {
+      const here = ['model_config', key];
+      const keyNode = ctx.keyNode(here);
+      if (keyNode) ctx.report('ignored-key', keyNode, here, `clemcore ${ctx.version} ignores \`${key}\` here: ${message}`, { data: { key }, tags: ['unnecessary'] });
+    }
+  }
   for (const { key, path: here, schema } of keysWithEffect(ctx)) {
     if (ctx.valueAt(here) === undefined) continue;
     const versions = schema['x-clem-versions'];

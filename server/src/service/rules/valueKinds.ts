@@ -13,6 +13,7 @@ import { checkParameters } from './parametersFormat';
 import { checkLanguageCodes } from './languageCodes';
 import { checkLicense } from './licenseFormat';
 import { checkGgufFilename } from './ggufFilename';
+import { conditionallyIgnored } from './runtimeNotes';
 
 /** A check of one value of a given kind. `node` is the value node, `path` its path relative to the entry. */
 export type ValueCheck = (ctx: EntryContext, node: Node, path: JsonPath, schema: KeySchema) => void;
@@ -52,9 +53,12 @@ function kindedKeys(ctx: EntryContext): KindedKey[] {
 }
 
 export function checkValueKinds(ctx: EntryContext): void {
+  // A value the runtime does not read in this entry cannot go wrong at run time: its key is reported as ignored.
+  const ignored = conditionallyIgnored(ctx);
   for (const { path, schema, check, itemCheck } of kindedKeys(ctx)) {
     const value = ctx.valueAt(path);
     if (value === undefined) continue;
+    if (ignored && path.length === 2 && path[0] === 'model_config' && ignored.has(path[1] as string)) continue;
     if (check) check(ctx, ctx.lazyNode(path, value), path, schema);
     else if (itemCheck && Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
