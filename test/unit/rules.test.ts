@@ -186,6 +186,15 @@ describe('keys', () => {
     assert.deepEqual(textPath.filter((d) => d.code === 'ignored-key'), []);
     for (const code of ['regex-unescaped-bar', 'cot-end-tag-missing', 'jinja-no-messages']) assert.ok(textPath.some((d) => d.code === code), code);
   });
+  it('flags a custom_chat_template that premade_chat_template: true leaves unread, in each backend that has both', () => {
+    const t = "{% for m in messages %}{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}A:{% endif %}";
+    for (const [backend, settings] of [['huggingface_local', {}], ['llamacpp', {}], ['llamacpp', V33], ['vllm', V33]] as const) {
+      const on = registry(entry(backend, {}, { premade_chat_template: true, custom_chat_template: t }));
+      const d = expectDiagnostics(markAt(on, '"custom_chat_template"'), ['ignored-key'], settings).find((x) => x.code === 'ignored-key')!;
+      assert.match(d.message, /Set `premade_chat_template` to false/, backend);
+      expectNone(registry(entry(backend, {}, { premade_chat_template: false, custom_chat_template: t })), ['ignored-key'], settings);
+    }
+  });
   it('flags llamacpp requires_api_key as a crash in 3.7 only', () => {
     const text = registry(entry('llamacpp', {}, { requires_api_key: true }));
     expectDiagnostics(markAt(text, '"requires_api_key"'), ['key-crash']);

@@ -31,7 +31,7 @@ export const DIAGNOSTIC_CODES = {
   'backend-broken': { severity: 'warning', summary: 'A backend that cannot run in the target clemcore version (e.g. vllm in 3.3.x).' },
   'reserved-key': { severity: 'error', summary: 'A key that shadows a `ModelSpec` method and breaks loading.' },
   'presence-flag-false': { severity: 'warning', summary: 'A presence-only flag written as `false`: clemcore still switches it on.' },
-  'ignored-key': { severity: 'warning', summary: 'A key the target clemcore version ignores (e.g. llamacpp `execute_on`).' },
+  'ignored-key': { severity: 'warning', summary: 'A key the target clemcore version ignores (llamacpp `execute_on`), also because of another key (`custom_chat_template` next to `premade_chat_template: true`).' },
   'runtime-note': { severity: 'information', summary: 'A key that works, but not as its name or the README suggests.' },
   'key-crash': { severity: 'error', summary: 'A key whose presence makes the target clemcore version crash.' },
   'template-missing': { severity: 'error', summary: '`premade_chat_template: false` without a `custom_chat_template`.' },
