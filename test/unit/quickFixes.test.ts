@@ -70,6 +70,19 @@ describe('quick fixes', () => {
     const first = '[{"model_name": "o", "backend": "openai", "model_id": "o1", "model_config": {"reasoning_model": false, "extra_body": {}}}]';
     assert.equal(fixed(first, 'presence-flag-false'), first.replace('"reasoning_model": false, ', ''));
   });
+  it('switches premade_chat_template off for an unread custom template, or removes the template', () => {
+    const template = '            "custom_chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}",\n            "eos_to_cull": "</s>"';
+    const before = entry(template);
+    assert.equal(fixed(before, 'ignored-key'), before.replace('"premade_chat_template": true', '"premade_chat_template": false'));
+    assert.equal(fixed(before, 'ignored-key', /Remove/), entry('            "eos_to_cull": "</s>"'));
+  });
+  it('removes a key clemcore ignores, and offers no switch where none applies', () => {
+    const before = entry('            "eos_to_cull": "</s>",\n            "execute_on": "gpu"');
+    const doc = new RegistryDocument(before);
+    const titles = quickFixes(doc, doc.diagnostics().find((d) => d.code === 'ignored-key')!).map((f) => f.title);
+    assert.deepEqual(titles, ['Remove `execute_on`']);
+    assert.equal(fixed(before, 'ignored-key'), entry('            "eos_to_cull": "</s>"'));
+  });
   it('renames or removes a duplicate entry', () => {
     const before = '[\n  {"model_name": "m", "backend": "openai", "model_id": "a"},\n  {"model_name": "m", "backend": "openai", "model_id": "b"}\n]';
     assert.equal(fixed(before, 'duplicate-model-name'), before.replace('"m", "backend": "openai", "model_id": "b"', '"m-2", "backend": "openai", "model_id": "b"'));

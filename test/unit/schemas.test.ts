@@ -181,11 +181,11 @@ test('x-clem-* values follow schemas/README.md', () => {
         }
       }
       for (const r of prop['x-clem-ignoredKeys'] ?? []) {
-        assert.deepEqual(Object.keys(r).filter((k) => !['versions', 'if', 'keys', 'message'].includes(k)), [], where);
+        assert.deepEqual(Object.keys(r).filter((k) => !['versions', 'if', 'keys', 'message', 'use'].includes(k)), [], where);
         if (r.versions) assertVersions(r.versions, where);
         assert.equal(typeof r.message, 'string', `${where}: ignoredKeys message`);
         const own = Object.keys(prop.properties ?? {});
-        for (const key of [...r.keys, ...conditionKeys(r.if, where)]) assert.ok(own.includes(key), `${where}: ignoredKeys names ${key}, which is not a key of the object`);
+        for (const key of [...r.keys, ...conditionKeys(r.if, where), ...(r.use ? [r.use.key] : [])]) assert.ok(own.includes(key), `${where}: ignoredKeys names ${key}, which is not a key of the object`);
       }
       for (const r of prop['x-clem-runtime'] ?? []) {
         assert.deepEqual(Object.keys(r).filter((k) => !['effect', 'versions', 'message'].includes(k)), [], where);

@@ -1,5 +1,5 @@
 // Quick fixes from the diagnostics' data: each changes only what it names and leaves the file's formatting alone.
-import { findNodeAtOffset } from 'jsonc-parser';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { entryValue } from './entryText';
@@ -77,6 +77,23 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       if (!insert) return [];
       const removal = removalOf(doc.getText(), { offset: entry.start + where.pair.offset, length: where.pair.length });
       return [fix(`Move \`${d.key}\` to ${target.length ? `\`${target.join('.')}\`` : 'the entry'}`, [removal, insert])];
+    }
+    case 'ignored-key': {
+      // Remove the key, or where another key switched it off, switch it back on (`premade_chat_template: false`).
+      const entry = doc.entryAt(finding.offset);
+      if (!entry || typeof d.key !== 'string') return [];
+      const where = keyPathAt(entry.text, finding.offset - entry.start);
+      if (!where) return [];
+      const fixes: QuickFix[] = [];
+      const use = d.use as { key?: unknown; value?: unknown } | undefined;
+      if (use && typeof use.key === 'string' && typeof use.value === 'string') {
+        const root = parseJson(entry.text).root;
+        const path = keyPathOf(root, finding.offset - entry.start);
+        const sibling = root && path && findNodeAtLocation(root, [...path.slice(0, -1), use.key]);
+        if (sibling) fixes.push(fix(`Set \`${use.key}\` to ${use.value}`, [{ offset: entry.start + sibling.offset, length: sibling.length, newText: use.value }]));
+      }
+      fixes.push(fix(`Remove \`${d.key}\``, [removalOf(doc.getText(), { offset: entry.start + where.pair.offset, length: where.pair.length })], fixes.length === 0));
+      return fixes;
     }
     case 'presence-flag-false':
     case 'json-duplicate-key': {
@@ -205,6 +222,12 @@ function keyPathAt(entryText: string, offset: number): { pair: Span; valueText: 
   const value = pair?.children?.[1];
   if (!pair || pair.type !== 'property' || !value) return undefined;
   return { pair: { offset: pair.offset, length: pair.length }, valueText: entryText.slice(value.offset, value.offset + value.length) };
+}
+
+/** The JSON path, from the entry's root, of the property whose key is at `offset`. */
+function keyPathOf(root: ReturnType<typeof parseJson>['root'], offset: number): (string | number)[] | undefined {
+  const value = root && findNodeAtOffset(root, offset, true)?.parent?.children?.[1];
+  return value ? getNodePath(value) : undefined;
 }
 
 /** Every bulk-safe fix of the given findings, without overlapping edits, in file order. */

@@ -42,6 +42,8 @@ export interface IgnoredKeysRule {
   if: Condition;
   keys: string[];
   message: string;
+  /** A sibling key and the value that make the runtime read the keys after all, offered as a quick fix. */
+  use?: { key: string; value: unknown };
 }
 
 export interface RuntimeNote {

@@ -25,16 +25,16 @@ function ignoredKeysRules(ctx: EntryContext): IgnoredKeysRule[] {
  * model_config keys the runtime does not read in this entry, because of another key's value (e.g. `multimodal: true`
  * in huggingface_local), each with the reason; undefined when there are none.
  */
-export function conditionallyIgnored(ctx: EntryContext): Map<string, string> | undefined {
+export function conditionallyIgnored(ctx: EntryContext): Map<string, IgnoredKeysRule> | undefined {
   if (!ctx.backend) return undefined;
   const rules = ignoredKeysRules(ctx);
   if (!rules.length) return undefined;
   const config = ctx.value.model_config;
   if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
-  let out: Map<string, string> | undefined;
+  let out: Map<string, IgnoredKeysRule> | undefined;
   for (const rule of rules) {
     if (!conditionHolds(rule.if, config as Record<string, unknown>)) continue;
-    for (const key of rule.keys) if (key in config) (out ??= new Map()).set(key, rule.message);
+    for (const key of rule.keys) if (key in config) (out ??= new Map()).set(key, rule);
   }
   return out;
 }
@@ -43,10 +43,11 @@ export function checkRuntimeNotes(ctx: EntryContext): void {
   if (!ctx.backend) return;
   const ignored = conditionallyIgnored(ctx);
   if (ignored) {
-    for (const [key, message] of ignored) {
+    for (const [key, rule] of ignored) {
       const here = ['model_config', key];
       const keyNode = ctx.keyNode(here);
-      if (keyNode) ctx.report('ignored-key', keyNode, here, `clemcore ${ctx.version} ignores \`${key}\` here: ${message}`, { data: { key }, tags: ['unnecessary'] });
+      const use = rule.use ? { key: rule.use.key, value: JSON.stringify(rule.use.value) } : undefined;
+      if (keyNode) ctx.report('ignored-key', keyNode, here, `clemcore ${ctx.version} ignores \`${key}\` here: ${rule.message}`, { data: use ? { key, use } : { key }, tags: ['unnecessary'] });
     }
   }
   for (const { key, path: here, schema } of keysWithEffect(ctx)) {
