@@ -1,12 +1,14 @@
 // The command line: `clem-registry check FILE...` runs the registry service the editor uses and prints its findings
 // like a compiler (or as JSON); `clem-registry test FILE --model NAME` runs one entry through llama.cpp as clemcore
 // would, in the same worker process the editor uses. The subcommands share one option parser.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
 import { DIAGNOSTIC_CODES, getSchemaSet, RegistryDocument, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { byteOrderMarkDiagnostic } from './service/rules/jsonSyntax';
+import { registryFilesIn } from './lsp/workspaceRegistries';
+import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
@@ -69,10 +71,11 @@ function parseArgs(args: string[], spec: Record<string, OptionSpec>, usage: stri
 
 // ---- check ----------------------------------------------------------------------------------------------------------
 
-const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE...`;
+const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE|DIR...`;
 const CHECK_HELP = `${CHECK_USAGE}
 
-Checks clembench model registries (model_registry.json) as clemcore reads them.
+Checks clembench model registries (model_registry.json) as clemcore reads them. A directory stands for every
+model_registry.json below it (not in node_modules, dist, build, virtual environments or hidden folders).
 
 Options:
   --format text|json     text (default): one finding per line, file:line:column: severity code: message
@@ -121,12 +124,26 @@ function checkCommand(args: string[]): number {
   if (positionals.length === 0) throw new UsageError('no FILE given', CHECK_USAGE);
 
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
-  const inputs = positionals.map((file) => ({ file, bytes: readInput(file) }));
+  const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
   const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file) }));
 
   if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map(toJson))}\n`);
   else writeText(reports);
   return reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+/** A directory's model_registry.json files, as paths under the directory as given; any other argument as it is. */
+function expandDirectory(arg: string): string[] {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(arg).isDirectory();
+  } catch {
+    return [arg]; // reading it says what is wrong
+  }
+  if (!isDirectory) return [arg];
+  const found = registryFilesIn([arg], REGISTRY_FILE_NAME).sort();
+  if (!found.length) throw new UsageError(`no ${REGISTRY_FILE_NAME} under '${arg}'`, CHECK_USAGE);
+  return found;
 }
 
 function readInput(file: string, usage = CHECK_USAGE): Buffer {

@@ -142,7 +142,7 @@ test('exit 2 with a one-line reason and the usage when the check cannot run', ()
   const cases: [string[], RegExp][] = [
     [['check', 'missing.json'], /cannot read 'missing\.json': no such file/],
     [['check', file, 'missing.json'], /cannot read 'missing\.json'/],
-    [['check', 'folder'], /cannot read 'folder': it is a directory/],
+    [['check', 'folder'], /no model_registry\.json under 'folder'/],
     [['check', '--bogus', file], /unknown option '--bogus'/],
     [['check', '--clemcore', '9.9', file], /unknown clemcore version '9\.9' \(known: 3\.3, 3\.7\)/],
     [['check', file, '--clemcore'], /option '--clemcore' needs a value/],
@@ -163,6 +163,22 @@ test('exit 2 with a one-line reason and the usage when the check cannot run', ()
     assert.match(first, reason);
     assert.match(usage, /^Usage: clem-registry /);
   }
+});
+
+test('a directory stands for the model_registry.json files below it, not those in dependency or hidden folders', () => {
+  for (const sub of ['tree/a', 'tree/b/c', 'tree/node_modules/pkg', 'tree/.hidden']) mkdirSync(path.join(dir, sub), { recursive: true });
+  fixture('tree/a/model_registry.json', REGISTRY);
+  fixture('tree/b/c/model_registry.json', VLLM);
+  fixture('tree/node_modules/pkg/model_registry.json', VLLM);
+  fixture('tree/.hidden/model_registry.json', VLLM);
+  fixture('tree/other.json', VLLM);
+  const { status, report } = runJson('tree');
+  assert.deepEqual(report.map((r) => r.file), [path.join('tree', 'a', 'model_registry.json'), path.join('tree', 'b', 'c', 'model_registry.json')]);
+  // The vllm entry is an error at 3.7 (removed backend), so the run fails.
+  assert.equal(status, 1);
+  assert.ok(report[1].diagnostics.some((d) => d.code === 'removed-backend'));
+  // Files and directories mix, in the order given.
+  assert.deepEqual(runJson('tree/other.json', 'tree/a').report.map((r) => r.file), ['tree/other.json', path.join('tree', 'a', 'model_registry.json')]);
 });
 
 test('--help and --version', () => {
