@@ -71,7 +71,7 @@ function parseArgs(args: string[], spec: Record<string, OptionSpec>, usage: stri
 
 // ---- check ----------------------------------------------------------------------------------------------------------
 
-const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE|DIR...`;
+const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json|github] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE|DIR...`;
 const CHECK_HELP = `${CHECK_USAGE}
 
 Checks clembench model registries (model_registry.json) as clemcore reads them. A directory stands for every
@@ -81,6 +81,8 @@ Options:
   --format text|json     text (default): one finding per line, file:line:column: severity code: message
                          (1-based), and a summary on stderr. json: [{"file", "diagnostics": [{"code",
                          "severity", "message", "range" (0-based, as in LSP), "path"}]}] on stdout.
+                         github: GitHub Actions workflow commands (::error file=...,line=...::message), which
+                         put each finding on its line of the pull request, and the summary on stderr.
   --clemcore VERSION     the clemcore runtime to check against: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
   --severity CODE=LEVEL  report CODE as LEVEL (${LEVELS.join(', ')}); may be repeated.
   -h, --help             show this help.
@@ -105,7 +107,7 @@ function checkCommand(args: string[]): number {
     return 0;
   }
   const format = options.get('format')?.[0] ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`, CHECK_USAGE);
+  if (format !== 'text' && format !== 'json' && format !== 'github') throw new UsageError(`unknown format '${format}' (use text, json or github)`, CHECK_USAGE);
 
   const versions = getSchemaSet().versions;
   const version = options.get('clemcore')?.[0];
@@ -128,7 +130,7 @@ function checkCommand(args: string[]): number {
   const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file) }));
 
   if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map(toJson))}\n`);
-  else writeText(reports);
+  else writeText(reports, format === 'github' ? githubLine : textLine);
   return reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 
@@ -209,13 +211,40 @@ function toJson(report: FileReport) {
 }
 
 /** One line per finding on stdout (columns count UTF-16 units, 1-based); the summary goes to stderr. */
-function writeText(reports: FileReport[]): void {
+type LineFormat = (r: FileReport, d: RegistryDiagnostic) => string;
+
+const textLine: LineFormat = (r, d) => {
+  const at = r.text.positionAt(d.offset);
+  return `${r.file}:${at.line + 1}:${at.character + 1}: ${d.severity} ${d.code}: ${d.message.replace(/\s*[\r\n]+\s*/g, ' ')}`;
+};
+
+const GITHUB_LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+
+/** A GitHub Actions workflow command: the finding as an annotation on its lines and columns (1-based). */
+const githubLine: LineFormat = (r, d) => {
+  const start = r.text.positionAt(d.offset);
+  const end = r.text.positionAt(d.offset + Math.max(d.length, 0));
+  const props = [`file=${escapeProperty(r.file)}`, `line=${start.line + 1}`, `col=${start.character + 1}`, `endLine=${end.line + 1}`];
+  // GitHub takes an end column only for an annotation on a single line.
+  if (end.line === start.line) props.push(`endColumn=${end.character + 1}`);
+  props.push(`title=${escapeProperty(`clem-registry ${d.code}`)}`);
+  return `::${GITHUB_LEVELS[d.severity]} ${props.join(',')}::${escapeData(d.message)}`;
+};
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function writeText(reports: FileReport[], format: LineFormat): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   const lines: string[] = [];
   for (const r of reports) {
     for (const d of r.findings) {
-      const at = r.text.positionAt(d.offset);
-      lines.push(`${r.file}:${at.line + 1}:${at.character + 1}: ${d.severity} ${d.code}: ${d.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+      lines.push(format(r, d));
       counts[d.severity]++;
     }
   }

@@ -181,6 +181,25 @@ test('a directory stands for the model_registry.json files below it, not those i
   assert.deepEqual(runJson('tree/other.json', 'tree/a').report.map((r) => r.file), ['tree/other.json', path.join('tree', 'a', 'model_registry.json')]);
 });
 
+test('github format: one workflow command per finding, on the same lines and columns as the text format', () => {
+  const file = fixture('model_registry.json', REGISTRY);
+  const text = run('check', file);
+  const github = run('check', '--format', 'github', file);
+  assert.equal(github.status, text.status);
+  assert.equal(github.stderr, text.stderr, 'the same summary on stderr');
+  const plain = text.stdout.trimEnd().split('\n').map((l) => LINE.exec(l)!);
+  const commands = github.stdout.trimEnd().split('\n');
+  assert.equal(commands.length, plain.length);
+  const level = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' } as Record<string, string>;
+  commands.forEach((c, i) => {
+    const m = /^::(error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),endLine=(\d+)(?:,endColumn=(\d+))?,title=clem-registry ([a-z0-9-]+)::(.+)$/.exec(c);
+    assert.ok(m, c);
+    const [, f, line, col, severity, code, message] = plain[i];
+    assert.deepEqual([m[1], m[2], m[3], m[4], m[7]], [level[severity], f, line, col, code]);
+    assert.ok(!/[\r\n]/.test(m[8]) && message.startsWith(m[8].replace(/%25/g, '%').slice(0, 20)), c);
+  });
+});
+
 test('--help and --version', () => {
   const help = run('--help');
   assert.equal(help.status, 0);
