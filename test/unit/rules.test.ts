@@ -43,6 +43,12 @@ describe('JSON syntax', () => {
     expectDiagnostics('[«42», {"model_name": "a", "backend": "openai", "model_id": "x"}]', ['top-level-shape']);
     expectNone(JSON.stringify(entry('openai')), ['top-level-shape']);
   });
+  it('calls an empty file empty, and leaves text without any JSON value to the syntax errors', () => {
+    for (const empty of ['', '  \n']) assert.match(checkRegistry(empty).find((d) => d.code === 'top-level-shape')!.message, /The file is empty/);
+    const junk = checkRegistry('}} not json at all');
+    assert.ok(junk.some((d) => d.code === 'json-syntax'));
+    assert.deepEqual(junk.filter((d) => d.code === 'top-level-shape'), []);
+  });
   it('accepts a single object at the top level, with paths that have no index', () => {
     const diags = checkRegistry(JSON.stringify({ ...entry('openai'), bogus_key: 1 }));
     const d = diags.find((x) => x.code === 'unknown-key')!;

@@ -129,7 +129,7 @@ export class RegistryDocument {
       slots.length = 0;
       const parsed = parseJsonGuarded(text);
       const { root, errors } = parsed;
-      this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root)];
+      this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root, text)];
       const addNode = (node: Node, index: number | undefined) =>
         slots.push(this.slotOf(text.slice(node.offset, node.offset + node.length), node.offset, index, undefined, previous));
       if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));

@@ -16,9 +16,11 @@ export function kindOf(value: unknown): ShapeItem['kind'] {
   return typeof value as ShapeItem['kind'];
 }
 
-/** From a jsonc-parser tree (a file with syntax errors). */
-export function checkTopLevelShape(root: Node | undefined): RegistryDiagnostic[] {
+/** From a jsonc-parser tree (a file with syntax errors); `text` is the file's. */
+export function checkTopLevelShape(root: Node | undefined, text: string): RegistryDiagnostic[] {
   if (!root) {
+    // Text without any value in it: the syntax errors already say what is there instead.
+    if (/\S/.test(text)) return [];
     return [{ code: 'top-level-shape', severity: 'error', offset: 0, length: 0, path: [],
       message: "The file is empty: Python's json cannot read it, so clemcore ignores it. Start with `[` and add entries." }];
   }
