@@ -8,6 +8,7 @@ import pkg from '../../package.json';
 import { DIAGNOSTIC_CODES, getSchemaSet, RegistryDocument, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { byteOrderMarkDiagnostic } from './service/rules/jsonSyntax';
 import { registryFilesIn } from './lsp/workspaceRegistries';
+import { readTokenizerFacts } from './runtime/tokenizerFacts';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
@@ -127,7 +128,7 @@ function checkCommand(args: string[]): number {
 
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
   const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
-  const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file) }));
+  const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file), tokenizerFacts: (id) => readTokenizerFacts(id) }));
 
   if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map(toJson))}\n`);
   else writeText(reports, format === 'github' ? githubLine : textLine);

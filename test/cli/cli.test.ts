@@ -200,6 +200,22 @@ test('github format: one workflow command per finding, on the same lines and col
   });
 });
 
+test('with a cached tokenizer, a cull that leaves the model\'s turn-ending token is reported; without, nothing is said', () => {
+  const hub = path.join(dir, 'hub');
+  const snapshot = path.join(hub, 'models--org--chatml', 'snapshots', 'r1');
+  mkdirSync(snapshot, { recursive: true });
+  const template = "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>' }}{% endfor %}";
+  writeFileSync(path.join(snapshot, 'tokenizer_config.json'), JSON.stringify({ eos_token: '</s>', chat_template: template, added_tokens_decoder: { 5: { content: '<|im_end|>' } } }));
+  writeFileSync(path.join(snapshot, 'generation_config.json'), JSON.stringify({ eos_token_id: [2, 5] }));
+  const file = fixture('cached.json', JSON.stringify([{ model_name: 'c', backend: 'huggingface_local', huggingface_id: 'org/chatml', model_config: { premade_chat_template: true, eos_to_cull: '</s>' } }]));
+  const withCache = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file], { cwd: dir, encoding: 'utf8', env: { ...process.env, HF_HUB_CACHE: hub } });
+  const found = JSON.parse(withCache.stdout)[0].diagnostics.filter((d: JsonDiagnostic) => d.code === 'eos-not-culled');
+  assert.equal(found.length, 1, withCache.stdout);
+  assert.deepEqual(found[0].path, [0, 'model_config', 'eos_to_cull']);
+  const without = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file], { cwd: dir, encoding: 'utf8', env: { ...process.env, HF_HUB_CACHE: path.join(dir, 'no-hub') } });
+  assert.ok(!without.stdout.includes('eos-not-culled'));
+});
+
 test('--help and --version', () => {
   const help = run('--help');
   assert.equal(help.status, 0);

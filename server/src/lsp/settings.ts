@@ -1,6 +1,7 @@
 // Reads the `clemRegistry` settings the client sends into validated server settings; anything malformed falls back
 // to the default, so a typo in settings.json never stops checking.
 import { DIAGNOSTIC_CODES, getSchemaSet, type ServiceSettings, type Severity } from '../service';
+import { readTokenizerFacts } from '../runtime/tokenizerFacts';
 
 export interface ServerSettings {
   clemcoreVersion: string;
@@ -45,5 +46,5 @@ export function readSettings(raw: unknown): { settings: ServerSettings; problems
 }
 
 export function serviceSettings(settings: ServerSettings, documentPath: string | undefined): ServiceSettings {
-  return { clemcoreVersion: settings.clemcoreVersion, severity: settings.severity, documentPath };
+  return { clemcoreVersion: settings.clemcoreVersion, severity: settings.severity, documentPath, tokenizerFacts: (id) => readTokenizerFacts(id) };
 }

@@ -45,6 +45,7 @@ export const DIAGNOSTIC_CODES = {
   'regex-single-char': { severity: 'error', summary: 'A pattern that matches single ordinary characters, so it deletes them from every reply.' },
   'regex-self-mismatch': { severity: 'warning', summary: 'A pattern that does not match its own unescaped text.' },
   'regex-empty': { severity: 'information', summary: 'An empty pattern: culling does nothing.' },
+  'eos-not-culled': { severity: 'warning', summary: '`eos_to_cull` does not remove the token that ends the model\'s turn (read from the local Hugging Face cache).' },
   'literal-has-escapes': { severity: 'warning', summary: 'A literal field (not a regex) that carries regex escapes such as `\\\\|`.' },
   // Jinja chat templates
   'jinja-syntax': { severity: 'error', summary: 'A chat template that does not parse, at the exact position.' },

@@ -6,7 +6,7 @@ import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
-import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span } from './types';
+import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
 export interface EntryDiagnostic {
@@ -55,6 +55,8 @@ export class EntryContext {
     readonly documentPath: string | undefined,
     /** Colons outside strings in `text` (its number of properties), when the caller counted them already. */
     readonly colonCount?: number,
+    /** The local Hugging Face cache's tokenizer facts, when the caller can read them. */
+    readonly tokenizerFacts?: TokenizerFactsSource,
   ) {
     let v = value;
     this.valid = value !== undefined;

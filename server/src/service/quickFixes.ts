@@ -4,6 +4,9 @@ import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { entryValue } from './entryText';
 import type { DiagnosticData, Span } from './types';
+import { endMarkerOf } from './jinja/endMarker';
+
+export { endMarkerOf };
 
 export interface FixEdit {
   offset: number;
@@ -145,17 +148,6 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
   }
 }
 
-/**
- * The end-of-turn marker a chat template writes right after a message's content (`{{ message['content'] }}<|im_end|>`,
- * `message['content'] + '<|eot_id|>'`), when it writes a literal one.
- */
-export function endMarkerOf(template: unknown): string | undefined {
-  if (typeof template !== 'string') return undefined;
-  const token = String.raw`(<\|[^|\s'"]{1,40}\|>|</s>|<[a-z_]{2,30}>)`;
-  const after = new RegExp(String.raw`content(?:'\]|"\]|\b)\s*(?:\|\s*trim\s*)?\}\}\s*` + token);
-  const plus = new RegExp(String.raw`content(?:'\]|"\]|\b)\s*(?:\|\s*trim\s*)?\+\s*['"]` + token);
-  return (after.exec(template) ?? plus.exec(template))?.[1];
-}
 
 /**
  * Inserts `"key": value` as the last property of the object at `objectPath` in an entry (offsets of the file),

@@ -203,7 +203,7 @@ export class RegistryDocument {
     if (depth > MAX_JSON_DEPTH) return tooDeepEntry(text, depth);
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return tooDeepEntry(text, depth);

@@ -1,0 +1,106 @@
+// Reads what the local Hugging Face cache holds about a model's tokenizer, for the checks that compare an entry with
+// it (the language server and `clem-registry check`). Only files already on disk are read; nothing is downloaded.
+import { readFileSync, statSync } from 'node:fs';
+import type { TokenizerFacts } from '../service/types';
+import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
+
+/** How long a lookup is reused: a full check asks once per entry, and a download in the meantime shows up soon. */
+const REUSE_MS = 10_000;
+/** tokenizer.json can be tens of megabytes; it is read for added tokens only below this size. */
+const MAX_TOKENIZER_JSON = 32 * 1024 * 1024;
+
+const memo = new Map<string, { at: number; facts: TokenizerFacts | undefined }>();
+
+/** The facts of a cached repository, or undefined when its tokenizer files are not in the cache. */
+export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now()): TokenizerFacts | undefined {
+  const key = `${cache.dir}\n${huggingfaceId}`;
+  const hit = memo.get(key);
+  if (hit && now - hit.at < REUSE_MS) return hit.facts;
+  let facts: TokenizerFacts | undefined;
+  try {
+    facts = readUncached(huggingfaceId, cache);
+  } catch {
+    facts = undefined; // an unreadable cache says nothing
+  }
+  if (memo.size > 1000) memo.clear();
+  memo.set(key, { at: now, facts });
+  return facts;
+}
+
+function readUncached(repo: string, cache: HubCache): TokenizerFacts | undefined {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+  const configFile = cachedRepoFile(repo, 'tokenizer_config.json', cache);
+  if (!configFile) return undefined;
+  const config = readJson(configFile);
+  if (!config) return undefined;
+  const jinjaFile = cachedRepoFile(repo, 'chat_template.jinja', cache);
+  const chatTemplate = jinjaFile ? readFileSync(jinjaFile, 'utf8') : templateOf(config.chat_template);
+  const eosToken = tokenText(config.eos_token);
+  const padToken = tokenText(config.pad_token);
+  const stop = new Set<string>();
+  if (eosToken) stop.add(eosToken);
+  const generationFile = cachedRepoFile(repo, 'generation_config.json', cache);
+  const ids = generationFile ? idList(readJson(generationFile)?.eos_token_id) : [];
+  if (ids.length) {
+    const texts = addedTokens(config, repo, cache);
+    for (const id of ids) {
+      const text = texts.get(id);
+      if (text) stop.add(text);
+    }
+  }
+  return { chatTemplate, eosToken, padToken, stopTokens: [...stop], source: `read from the local Hugging Face cache` };
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A special token as tokenizer_config.json writes it: a string, or an object with `content`. */
+function tokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value || undefined;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') return (value as { content: string }).content || undefined;
+  return undefined;
+}
+
+/** The template transformers uses without a name: a string, or the one named "default" in a list. */
+function templateOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const named = value.find((t) => t && typeof t === 'object' && (t as { name?: unknown }).name === 'default') as { template?: unknown } | undefined;
+    return typeof named?.template === 'string' ? named.template : undefined;
+  }
+  return undefined;
+}
+
+function idList(value: unknown): number[] {
+  if (typeof value === 'number' && Number.isInteger(value)) return [value];
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number' && Number.isInteger(v)) : [];
+}
+
+/** Token ids to texts: tokenizer_config.json's added_tokens_decoder, else tokenizer.json's added_tokens. */
+function addedTokens(config: Record<string, unknown>, repo: string, cache: HubCache): Map<number, string> {
+  const out = new Map<number, string>();
+  const decoder = config.added_tokens_decoder;
+  if (decoder && typeof decoder === 'object' && !Array.isArray(decoder)) {
+    for (const [id, token] of Object.entries(decoder as Record<string, unknown>)) {
+      const text = tokenText(token);
+      if (text && /^\d+$/.test(id)) out.set(Number(id), text);
+    }
+    if (out.size) return out;
+  }
+  const tokenizerFile = cachedRepoFile(repo, 'tokenizer.json', cache);
+  if (!tokenizerFile || statSync(tokenizerFile).size > MAX_TOKENIZER_JSON) return out;
+  const added = readJson(tokenizerFile)?.added_tokens;
+  if (Array.isArray(added)) {
+    for (const t of added) {
+      const { id, content } = (t ?? {}) as { id?: unknown; content?: unknown };
+      if (typeof id === 'number' && typeof content === 'string') out.set(id, content);
+    }
+  }
+  return out;
+}
