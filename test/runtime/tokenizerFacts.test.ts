@@ -42,6 +42,8 @@ it('prefers chat_template.jinja, takes the "default" of named templates, and ids
   });
   const named = readTokenizerFacts('org/b', cache, 0)!;
   assert.equal(named.chatTemplate, 'D');
+  // Later, with the files unchanged, the facts are reused rather than read (and tokenizer.json parsed) again.
+  assert.equal(readTokenizerFacts('org/b', cache, 60_000), named);
   assert.deepEqual(named.stopTokens.sort(), ['<|end|>', '<|return|>']);
   repo('org/c', { 'tokenizer_config.json': { chat_template: 'OLD' }, 'chat_template.jinja': 'NEW' });
   assert.equal(readTokenizerFacts('org/c', cache, 0)!.chatTemplate, 'NEW');

@@ -4,18 +4,28 @@ import { readFileSync, statSync } from 'node:fs';
 import type { TokenizerFacts } from '../service/types';
 import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
 
-/** How long a lookup is reused: a full check asks once per entry, and a download in the meantime shows up soon. */
+/**
+ * How long a lookup is reused without looking at the disk: a full check asks once per entry. After that, the files'
+ * modification times tell whether to read them again, so a download shows up and a large tokenizer.json is not
+ * parsed again for nothing.
+ */
 const REUSE_MS = 10_000;
+const STAMPED = ['tokenizer_config.json', 'chat_template.jinja', 'generation_config.json'];
 /** tokenizer.json can be tens of megabytes; it is read for added tokens only below this size. */
 const MAX_TOKENIZER_JSON = 32 * 1024 * 1024;
 
-const memo = new Map<string, { at: number; facts: TokenizerFacts | undefined }>();
+const memo = new Map<string, { at: number; stamp: string; facts: TokenizerFacts | undefined }>();
 
 /** The facts of a cached repository, or undefined when its tokenizer files are not in the cache. */
 export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now()): TokenizerFacts | undefined {
   const key = `${cache.dir}\n${huggingfaceId}`;
   const hit = memo.get(key);
   if (hit && now - hit.at < REUSE_MS) return hit.facts;
+  const stamp = stampOf(huggingfaceId, cache);
+  if (hit && hit.stamp === stamp) {
+    hit.at = now;
+    return hit.facts;
+  }
   let facts: TokenizerFacts | undefined;
   try {
     facts = readUncached(huggingfaceId, cache);
@@ -23,8 +33,22 @@ export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubC
     facts = undefined; // an unreadable cache says nothing
   }
   if (memo.size > 1000) memo.clear();
-  memo.set(key, { at: now, facts });
+  memo.set(key, { at: now, stamp, facts });
   return facts;
+}
+
+/** Which snapshot's files, and when each was written: a change means the facts must be read again. */
+function stampOf(repo: string, cache: HubCache): string {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return '';
+  return STAMPED.map((name) => {
+    const file = cachedRepoFile(repo, name, cache);
+    if (!file) return '-';
+    try {
+      return `${file}@${statSync(file).mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  }).join('|');
 }
 
 function readUncached(repo: string, cache: HubCache): TokenizerFacts | undefined {
