@@ -187,6 +187,11 @@ describe('keys', () => {
     assert.match(diags.find((d) => d.code === 'ignored-key')!.message, /multimodal: true/);
     // No missing cot_end_tag, no regex or template findings on values the runtime never reads.
     assert.deepEqual(diags.filter((d) => d.severity === 'error').map((d) => d.code), []);
+    // Nor value errors: padding_side is not read there, so "middle" cannot fail.
+    const padded = checkRegistry(registry(entry('huggingface_local', {}, { multimodal: true, padding_side: 'middle' })));
+    assert.deepEqual(padded.filter((d) => d.code === 'invalid-value'), []);
+    assert.ok(padded.some((d) => d.code === 'ignored-key' && d.path.includes('padding_side')));
+    assert.ok(checkRegistry(registry(entry('huggingface_local', {}, { padding_side: 'middle' }))).some((d) => d.code === 'invalid-value'));
     // The text path reads them all: the regex and the missing cot_end_tag are errors there.
     const textPath = checkRegistry(registry(entry('huggingface_local', {}, { ...config, multimodal: false })));
     assert.deepEqual(textPath.filter((d) => d.code === 'ignored-key'), []);

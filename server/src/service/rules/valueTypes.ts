@@ -3,6 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { kindOf } from './topLevelShape';
 import type { EntryContext } from '../context';
 import type { SchemaSet } from '../schemaSet';
+import { conditionallyIgnored } from './runtimeNotes';
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
 const validators = new WeakMap<SchemaSet, Map<string, ValidateFunction>>();
@@ -22,11 +23,14 @@ function validatorFor(schemas: SchemaSet, backend: string | undefined): Validate
 export function checkValueTypes(ctx: EntryContext): void {
   const validate = ctx.derived<ValidateFunction>(validatorFor) ?? ctx.derive(validatorFor, validatorFor(ctx.schemas, ctx.backend));
   if (validate(ctx.value)) return;
+  // Values the runtime does not read in this entry (their keys are reported as ignored) cannot fail it.
+  const ignored = conditionallyIgnored(ctx);
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
     if (err.keyword === 'additionalProperties' || err.keyword === 'required') continue; // other rules say it better
     if (err.instancePath === '/backend' && err.keyword === 'enum') continue; // the backend rule, with a did-you-mean
     const path = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (ignored && path[0] === 'model_config' && ignored.has(String(path[1]))) continue;
     const id = path.join('\u0000');
     if (seen.has(id)) continue; // one finding per value (e.g. type and enum)
     seen.add(id);
