@@ -35,6 +35,7 @@ import {
   type StatusResult,
 } from './lsp/protocol';
 import { defaultSettings, readSettings, serviceSettings, type ServerSettings } from './lsp/settings';
+import { cachedFiles, cachedRepos } from './runtime/modelFiles';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -452,6 +453,9 @@ connection.onDefinition((params) => guard(`finding the winning entry in ${params
   return target ? { uri: params.textDocument.uri, range: rangeOf(found.doc.text, target.offset, target.length) } : null;
 }));
 
+/** The local Hugging Face cache, read (never downloaded to) to complete `huggingface_id` and `filename`. */
+const LOCAL_MODELS = { repos: () => cachedRepos(), files: (id: string) => cachedFiles(id) };
+
 const COMPLETION_KINDS = { key: CompletionItemKind.Property, value: CompletionItemKind.Value, entry: CompletionItemKind.Snippet } as const;
 
 connection.onCompletion((params) => guard(`completing in ${params.textDocument.uri}`, null, () => {
@@ -459,7 +463,7 @@ connection.onCompletion((params) => guard(`completing in ${params.textDocument.u
   if (!found) return null;
   const { doc, registry } = found;
   const offset = doc.text.offsetAt(params.position);
-  return complete(registry, offset).map((c) => {
+  return complete(registry, offset, LOCAL_MODELS).map((c) => {
     const text = c.isSnippet && !snippetSupport ? snippetAsText(c.insertText) : c.insertText;
     const span = c.replace ?? { offset, length: 0 };
     return {

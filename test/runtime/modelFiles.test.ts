@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hubCache, resolveGguf } from '../../server/src/runtime/modelFiles';
+import { cachedFiles, cachedRepos, hubCache, resolveGguf } from '../../server/src/runtime/modelFiles';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-hub-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -52,4 +52,12 @@ it('finds the cache as huggingface_hub does', () => {
   assert.deepEqual(hubCache({ HF_HUB_CACHE: '/x' }, '/home/u'), { dir: '/x', source: 'HF_HUB_CACHE' });
   assert.deepEqual(hubCache({ HF_HOME: '/h' }, '/home/u'), { dir: path.join('/h', 'hub'), source: 'HF_HOME' });
   assert.deepEqual(hubCache({}, '/home/u'), { dir: path.join('/home/u', '.cache', 'huggingface', 'hub'), source: 'default' });
+});
+
+it('lists the cached repositories and a repository\'s files, for completion', () => {
+  mkdirSync(path.join(root, 'datasets--org--data'), { recursive: true });
+  assert.deepEqual(cachedRepos(cache), ['Qwen/Qwen2.5-7B-Instruct-GGUF', 'org/split']);
+  assert.deepEqual(cachedFiles('org/split', cache), ['Q8_0/m-Q8_0-00001-of-00002.gguf', 'Q8_0/m-Q8_0-00002-of-00002.gguf']);
+  assert.deepEqual(cachedFiles('org/absent', cache), []);
+  assert.deepEqual(cachedRepos({ dir: path.join(root, 'nowhere'), source: 'HF_HUB_CACHE' }), []);
 });

@@ -115,6 +115,22 @@ describe('completion', () => {
     const langs = labels(text.indexOf('[""]') + 2);
     assert.ok(langs.includes('"en"') && langs.includes('"de"'));
   });
+  it('offers the repositories and GGUF files of the local Hugging Face cache for huggingface_id and filename', () => {
+    const local = {
+      repos: () => ['Q/Q', 'bartowski/Llama-3.2-1B-Instruct-GGUF'],
+      files: (id: string) => (id === 'Q/Q' ? ['README.md', 'Q4_K_M/model-Q4_K_M.gguf', 'model[q8].gguf'] : []),
+    };
+    const cached = (at: number) => complete(doc, at, local);
+    const repos = cached(text.indexOf('"Q/Q"') + 2);
+    assert.deepEqual(repos.filter((c) => c.detail?.includes('cache')).map((c) => c.insertText), ['"Q/Q"', '"bartowski/Llama-3.2-1B-Instruct-GGUF"']);
+    assert.equal(repos[0].replace?.offset, text.indexOf('"Q/Q"'));
+    const withFile = text.replace('"premade_chat_template": true,', '"premade_chat_template": true,\n            "filename": "",');
+    const files = complete(new RegistryDocument(withFile), withFile.indexOf('"filename": ""') + 13, local);
+    // GGUF files only, each as a glob that matches exactly it: fnmatch's specials are bracketed.
+    assert.deepEqual(files.map((c) => c.insertText), ['"Q4_K_M/model-Q4_K_M.gguf"', '"model[[]q8].gguf"']);
+    // Without a cache, nothing of it.
+    assert.deepEqual(complete(new RegistryDocument(withFile), withFile.indexOf('"filename": ""') + 13), []);
+  });
   it('offers a whole-entry snippet per backend between entries', () => {
     const items = complete(doc, text.length - 1);
     const llama = items.find((c) => c.label === 'llamacpp entry')!;

@@ -57,6 +57,31 @@ function listFiles(root: string): string[] {
   return out.sort();
 }
 
+/** The repositories of models in the cache (`org/name`), sorted; empty when there is no cache. */
+export function cachedRepos(cache: HubCache = hubCache()): string[] {
+  try {
+    return readdirSync(cache.dir)
+      .filter((d) => d.startsWith('models--'))
+      .map((d) => d.slice('models--'.length).split('--'))
+      .filter((parts) => parts.length === 2 && parts.every((p) => p))
+      .map((parts) => parts.join('/'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Repository-relative paths of the files of a cached repository's snapshot; empty when it is not cached. */
+export function cachedFiles(repoId: string, cache: HubCache = hubCache()): string[] {
+  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
+  const snapshot = existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+  try {
+    return snapshot ? listFiles(snapshot) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Resolves `filename` (a glob) in the cached repository `repoId`, with llama-cpp-python's errors when it cannot. */
 export function resolveGguf(repoId: string, filename: string, cache: HubCache = hubCache()): GgufResolution {
   const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);

@@ -22,7 +22,13 @@ export interface CompletionEntry {
   sortText: string;
 }
 
-export function complete(doc: RegistryDocument, offset: number): CompletionEntry[] {
+/** What the local Hugging Face cache holds, for completing `huggingface_id` and `filename` (read by the caller). */
+export interface LocalModels {
+  repos(): string[];
+  files(huggingfaceId: string): string[];
+}
+
+export function complete(doc: RegistryDocument, offset: number, local?: LocalModels): CompletionEntry[] {
   const schemas = getSchemaSet();
   const version = doc.version;
   const entry = doc.entryAt(offset);
@@ -49,7 +55,37 @@ export function complete(doc: RegistryDocument, offset: number): CompletionEntry
   }
   if (key === 'backend' && parentPath.length === 1) return backendItems(schemas, version, replace);
   const schema = schemas.objectSchemaAt(backend, parentPath.slice(0, -1))?.properties?.[key];
-  return schema ? valueItems(schema, replace) : [];
+  if (!schema) return [];
+  if (local && key === 'huggingface_id' && parentPath.length === 1) return [...cachedRepoItems(local, replace), ...valueItems(schema, replace)];
+  if (local && schema['x-clem-kind'] === 'glob' && typeof value.huggingface_id === 'string') {
+    return [...cachedGgufItems(local, value.huggingface_id, replace), ...valueItems(schema, replace)];
+  }
+  return valueItems(schema, replace);
+}
+
+function cachedRepoItems(local: LocalModels, replace?: Span): CompletionEntry[] {
+  return local.repos().map((repo) => ({
+    label: repo,
+    kind: 'value' as const,
+    detail: 'in the local Hugging Face cache',
+    insertText: JSON.stringify(repo),
+    isSnippet: false,
+    replace,
+    sortText: `0${repo}`,
+  }));
+}
+
+/** The cached repository's GGUF files, each as a glob that matches exactly it (fnmatch's specials bracketed). */
+function cachedGgufItems(local: LocalModels, repo: string, replace?: Span): CompletionEntry[] {
+  return local.files(repo).filter((f) => f.toLowerCase().endsWith('.gguf')).map((file) => ({
+    label: file,
+    kind: 'value' as const,
+    detail: `a GGUF of ${repo} in the local Hugging Face cache`,
+    insertText: JSON.stringify(file.replace(/[*?[]/g, (c) => `[${c}]`)),
+    isSnippet: false,
+    replace,
+    sortText: `0${file}`,
+  }));
 }
 
 function valueAt(value: Record<string, unknown>, path: string[]): Record<string, unknown> {
