@@ -14,6 +14,13 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 const CORPUS = process.env.CLEM_SHARED_CORPUS ?? path.resolve(__dirname, '../../../shared/corpus');
 const CORPUS_FILES = ['clemcore-2025-12-16-8bd08307.json', 'clemcore-2026-04-15-ef82bb43.json'];
 
+const CHATML_FACTS = {
+  chatTemplate: "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>' }}{% endfor %}",
+  eosToken: '</s>',
+  stopTokens: ['</s>', '<|im_end|>'],
+  source: 'a stand-in cache',
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
 
@@ -481,7 +488,12 @@ export function checkCase(svc: ServiceModule, c: FuzzCase, report: FamilyReport)
   };
 
   const started = performance.now();
-  const settings = c.version ? { clemcoreVersion: c.version } : {};
+  // Every other case also has a stand-in Hugging Face cache in which every model is a ChatML one, so the check that
+  // compares eos_to_cull with the cached tokenizer runs on mutated entries too.
+  const settings = {
+    ...(c.version ? { clemcoreVersion: c.version } : {}),
+    ...(c.seed % 2 ? { tokenizerFacts: () => CHATML_FACTS } : {}),
+  };
   // checkRegistry(text) is `new RegistryDocument(text, settings).diagnostics()`: the document's first diagnostics
   // are the full check, and the same document then takes the edits (one full check saved per case).
   let doc: InstanceType<ServiceModule['RegistryDocument']>;

@@ -91,6 +91,16 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   }
 };
 
+/** The parse of a pattern, shared with the regex rules' cache. */
+export function parsedPattern(pattern: string): ReturnType<typeof parsePattern> {
+  return factsFor(pattern).parsed;
+}
+
+/** Whether a pattern is short enough for the analyses beyond its syntax. */
+export function analyzable(pattern: string): boolean {
+  return pattern.length <= MAX_ANALYZED_LENGTH;
+}
+
 function factsFor(pattern: string): PatternFacts {
   let facts = factsCache.get(pattern);
   if (facts) return facts;

@@ -2,7 +2,8 @@
 // model's turn. Which token that is, the entry does not say: the local Hugging Face cache does (the chat template's
 // end-of-turn marker, when generation_config.json lists it among the tokens that stop generation). Without a cached
 // tokenizer there is nothing to compare with and nothing is reported.
-import { parsePattern, sub } from '../../pyre';
+import { sub } from '../../pyre';
+import { analyzable, parsedPattern } from './regexValue';
 import { isTruthy } from '../jsonText';
 import { endMarkerOf } from '../jinja/endMarker';
 import type { EntryContext } from '../context';
@@ -16,7 +17,7 @@ export function checkStopTokenCull(ctx: EntryContext): void {
   const config = ctx.config;
   const id = ctx.value.huggingface_id;
   const cull = config.eos_to_cull;
-  if (typeof id !== 'string' || typeof cull !== 'string') return;
+  if (typeof id !== 'string' || typeof cull !== 'string' || !analyzable(cull)) return;
   // The multimodal path (3.7) decodes without special tokens and reads no eos_to_cull.
   if (ctx.version !== '3.3' && isTruthy(config.multimodal)) return;
   const facts = source(id);
@@ -27,7 +28,7 @@ export function checkStopTokenCull(ctx: EntryContext): void {
   if (!marker || !facts.stopTokens.includes(marker)) return;
   // clemcore removes the pad token from replies that start or end with it (the EOS when there is no pad token).
   if (facts.padToken === marker) return;
-  const parsed = parsePattern(cull);
+  const parsed = parsedPattern(cull);
   if (!parsed.ok) return;
   const left = sub(parsed.ast, marker, '', { maxSteps: MAX_STEPS });
   // Culled wholly or in part (a partial cull is the regex rules' finding): nothing to add.
