@@ -49,6 +49,9 @@ describe('eos-not-culled', () => {
   it('is quiet when the token is also the pad token, which clemcore strips', () => {
     const padded = { ...chatmlFacts, padToken: '<|im_end|>' };
     expectNone(hf({ premade_chat_template: true, eos_to_cull: '</s>' }), ['eos-not-culled'], cache({ 'org/chatml': padded }));
+    // Without a pad token clemcore pads with the EOS, which is then the token stripped.
+    const unpadded: TokenizerFacts = { ...chatmlFacts, eosToken: '<|im_end|>', padToken: undefined };
+    expectNone(hf({ premade_chat_template: true, eos_to_cull: '</s>' }), ['eos-not-culled'], cache({ 'org/chatml': unpadded }));
   });
 
   it('reads the custom template when premade_chat_template is false, and the cached one when it is true', () => {

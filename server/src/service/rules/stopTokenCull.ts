@@ -26,8 +26,8 @@ export function checkStopTokenCull(ctx: EntryContext): void {
   const custom = !isTruthy(config.premade_chat_template) && typeof config.custom_chat_template === 'string' ? config.custom_chat_template : undefined;
   const marker = endMarkerOf(custom ?? facts.chatTemplate);
   if (!marker || !facts.stopTokens.includes(marker)) return;
-  // clemcore removes the pad token from replies that start or end with it (the EOS when there is no pad token).
-  if (facts.padToken === marker) return;
+  // clemcore removes the pad token from replies that start or end with it; without a pad token it pads with the EOS.
+  if ((facts.padToken ?? facts.eosToken) === marker) return;
   const parsed = parsedPattern(cull);
   if (!parsed.ok) return;
   const left = sub(parsed.ast, marker, '', { maxSteps: MAX_STEPS });
