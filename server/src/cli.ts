@@ -13,6 +13,7 @@ import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
+import { loadRegistry } from './runtime/entryLookup';
 
 const PROGRAM = 'clem-registry';
 const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
@@ -262,7 +263,7 @@ function plural(n: number, word: string): string {
 
 // ---- test -----------------------------------------------------------------------------------------------------------
 
-const TEST_USAGE = `Usage: ${PROGRAM} test FILE --model NAME [--gguf PATH] [--max-tokens N] [--ctx N] [--format text|json] [options]`;
+const TEST_USAGE = `Usage: ${PROGRAM} test FILE (--model NAME [--gguf PATH] | --all) [--max-tokens N] [--ctx N] [--format text|json] [options]`;
 const TEST_HELP = `${TEST_USAGE}
 
 Runs one llamacpp entry of the registry FILE through llama.cpp as clemcore would: which entry a lookup returns,
@@ -270,8 +271,11 @@ the GGUF it resolves to in the Hugging Face cache, loading, the rendered prompt,
 post-processing, and a verdict.
 
 Options:
-  --model NAME           the entry's model_name (required).
+  --model NAME           the entry's model_name.
   --gguf PATH            a local GGUF to use instead of the Hugging Face cache.
+  --all                  test every llamacpp entry of FILE in turn (the first of each name, as a lookup finds
+                         it), each with its GGUF from the Hugging Face cache, and end with a summary. The JSON
+                         format is then a list of reports, each with its "model".
   --max-tokens N         at most N new tokens (default 100).
   --ctx N                a context of N tokens instead of the trained one (which clemcore uses).
   --format text|json     text (default): the report, stage by stage. json: {"verdict", "stages", "output",
@@ -283,7 +287,7 @@ Options:
   --runtime DIR          a folder holding node-llama-cpp (default: CLEM_REGISTRY_LLAMA_RUNTIME, then this package's).
   -h, --help             show this help.
 
-Exit status: 0 pass, 1 fail, 2 error (the test could not run).`;
+Exit status: 0 pass, 1 fail, 2 error (the test could not run); with --all the worst of the entries'.`;
 
 function positiveInt(options: Map<string, string[]>, name: string, usage: string): number | undefined {
   const raw = options.get(name)?.[0];
@@ -305,6 +309,7 @@ async function testCommand(args: string[]): Promise<number> {
     'honour-gpu-keys': { value: false },
     timeout: { value: true },
     runtime: { value: true },
+    all: { value: false },
     help: { value: false },
   }, TEST_USAGE);
   if (options.has('help')) {
@@ -315,7 +320,10 @@ async function testCommand(args: string[]): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (use text or json)`, TEST_USAGE);
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one registry FILE' : 'no FILE given', TEST_USAGE);
   const modelName = options.get('model')?.[0];
-  if (!modelName) throw new UsageError('--model NAME is required', TEST_USAGE);
+  const all = options.has('all');
+  if (all && modelName) throw new UsageError('give either --model NAME or --all', TEST_USAGE);
+  if (all && options.has('gguf')) throw new UsageError('--gguf names the file of one entry; with --all each entry\'s GGUF comes from the Hugging Face cache', TEST_USAGE);
+  if (!modelName && !all) throw new UsageError('--model NAME is required (or --all)', TEST_USAGE);
   const version = options.get('clemcore')?.[0];
   if (version !== undefined && !getSchemaSet().versions.includes(version)) {
     throw new UsageError(`unknown clemcore version '${version}' (known: ${getSchemaSet().versions.join(', ')})`, TEST_USAGE);
@@ -328,7 +336,7 @@ async function testCommand(args: string[]): Promise<number> {
   const request: EntryTestRequest = {
     registry: { label: path.resolve(file), text: readText(file) },
     packaged: packaged ? { label: `packaged (${packaged})`, text: readText(packaged) } : undefined,
-    modelName,
+    modelName: modelName ?? '',
     gguf: ggufPath ? { path: path.resolve(ggufPath), source: '--gguf' } : undefined,
     maxTokens: positiveInt(options, 'max-tokens', TEST_USAGE) ?? 100,
     contextSize: positiveInt(options, 'ctx', TEST_USAGE),
@@ -336,14 +344,49 @@ async function testCommand(args: string[]): Promise<number> {
     clemcoreVersion: version ?? getSchemaSet().defaultVersion,
   };
   const runtime = options.get('runtime')?.[0] ?? process.env.CLEM_REGISTRY_LLAMA_RUNTIME;
-  const report = await runEntryTest(request, {
+  const runOptions = {
     workerPath: path.join(__dirname, 'testWorker.mjs'),
     runtimeCandidates: [...(runtime ? [path.resolve(runtime)] : []), path.resolve(__dirname, '..')],
     timeoutMs: (positiveInt(options, 'timeout', TEST_USAGE) ?? 600) * 1000,
-    onStage: format === 'text' && process.stderr.isTTY ? (stage) => process.stderr.write(`  ${stage.id}: ${stage.status}\n`) : undefined,
+    onStage: format === 'text' && process.stderr.isTTY ? (stage: { id: string; status: string }) => process.stderr.write(`  ${stage.id}: ${stage.status}\n`) : undefined,
+  };
+  if (!all) {
+    const report = await runEntryTest(request, runOptions);
+    process.stdout.write(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
+    return EXIT_OF[report.verdict];
+  }
+  const names = llamacppNames(request.registry, request.clemcoreVersion ?? getSchemaSet().defaultVersion);
+  if (!names.length) throw new UsageError(`'${file}' has no llamacpp entry to test`, TEST_USAGE);
+  const results: { model: string; report: Awaited<ReturnType<typeof runEntryTest>> }[] = [];
+  for (const name of names) {
+    if (format === 'text' && process.stderr.isTTY) process.stderr.write(`${name}\n`);
+    const report = await runEntryTest({ ...request, modelName: name }, runOptions);
+    results.push({ model: name, report });
+    if (format === 'text') process.stdout.write(`${reportText(report)}\n`);
+  }
+  if (format === 'json') process.stdout.write(`${JSON.stringify(results.map((r) => ({ model: r.model, ...(reportJson(r.report) as object) })), null, 2)}\n`);
+  else process.stdout.write(summaryText(results));
+  return Math.max(...results.map((r) => EXIT_OF[r.report.verdict]));
+}
+
+const EXIT_OF = { pass: 0, fail: 1, error: 2 } as const;
+
+/** The model names of a registry's llamacpp entries, each once, in file order. */
+function llamacppNames(source: { label: string; text: string }, version: string): string[] {
+  const names: string[] = [];
+  for (const e of loadRegistry(source, version).entries) {
+    if (e.backend === 'llamacpp' && typeof e.model_name === 'string' && !names.includes(e.model_name)) names.push(e.model_name);
+  }
+  return names;
+}
+
+function summaryText(results: { model: string; report: { verdict: 'pass' | 'fail' | 'error'; problems: { code: string }[] } }[]): string {
+  const count = (v: string) => results.filter((r) => r.report.verdict === v).length;
+  const lines = results.map(({ model, report }) => {
+    const codes = [...new Set(report.problems.map((p) => p.code))];
+    return `  ${report.verdict.toUpperCase().padEnd(5)} ${model}${report.verdict === 'pass' || !codes.length ? '' : `: ${codes.join(', ')}`}`;
   });
-  process.stdout.write(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
-  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+  return `Summary of ${results.length} ${results.length === 1 ? 'entry' : 'entries'}: ${count('pass')} pass, ${count('fail')} fail, ${count('error')} error\n${lines.join('\n')}\n`;
 }
 
 // ---- the program ----------------------------------------------------------------------------------------------------

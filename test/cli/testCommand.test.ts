@@ -2,7 +2,7 @@
 // codes 0 (pass), 1 (fail) and 2 (error), and usage errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -60,6 +60,32 @@ describe('clem-registry test', { skip }, () => {
     const badNumber = run('model_registry.json', '--model', 'good', '--max-tokens', 'lots');
     assert.equal(badNumber.status, 2);
     assert.match(badNumber.stderr, /--max-tokens needs a positive whole number/);
+  });
+
+  it('tests every llamacpp entry with --all, each with its GGUF from the cache, and sums them up', () => {
+    // A cache that holds the scripted GGUF for test/scripted, as huggingface_hub lays it out.
+    const hub = path.join(dir, 'hub');
+    const snapshot = path.join(hub, 'models--test--scripted', 'snapshots', 'r1');
+    mkdirSync(snapshot, { recursive: true });
+    mkdirSync(path.join(hub, 'models--test--scripted', 'refs'), { recursive: true });
+    writeFileSync(path.join(hub, 'models--test--scripted', 'refs', 'main'), 'r1');
+    copyFileSync(path.join(dir, 'marker.gguf'), path.join(snapshot, 'marker.gguf'));
+    const withOthers = JSON.stringify([
+      entry('good', '<\\|im_end\\|>'), entry('bad', '<|im_end|>'), entry('good', 'shadowed'),
+      { model_name: 'remote', backend: 'openai', model_id: 'gpt-4o' },
+    ]);
+    writeFileSync(path.join(dir, 'all.json'), withOthers);
+    const runAll = (...args: string[]) => spawnSync(process.execPath, [BIN, 'test', 'all.json', '--all', '--max-tokens', '8', ...args], { cwd: dir, encoding: 'utf8', timeout: 240_000, env: { ...process.env, HF_HUB_CACHE: hub } });
+    const json = runAll('--format', 'json');
+    assert.equal(json.status, 1, json.stderr);
+    const reports = JSON.parse(json.stdout) as { model: string; verdict: string }[];
+    assert.deepEqual(reports.map((r) => [r.model, r.verdict]), [['good', 'pass'], ['bad', 'fail']]);
+    const text = runAll();
+    assert.equal(text.status, 1);
+    assert.match(text.stdout, /Summary of 2 entries: 1 pass, 1 fail, 0 error\n {2}PASS {2}good\n {2}FAIL {2}bad: end-marker-left/);
+    const both = run('all.json', '--all', '--model', 'good');
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /either --model NAME or --all/);
   });
 
   it('fails when the name is in no entry, as clemcore\'s lookup does', () => {
