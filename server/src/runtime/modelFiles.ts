@@ -23,6 +23,12 @@ export type GgufResolution =
   | { ok: true; path: string; relative: string; snapshot: string; files: string[] }
   | { ok: false; error: string; files: string[] };
 
+/** The snapshot folder of `repoId` in the cache, when the repository is cached. */
+function cachedSnapshot(repoId: string, cache: HubCache): string | undefined {
+  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
+  return existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+}
+
 /** The snapshot folder of a cached repository: the one refs/main names, else the most recently written. */
 function snapshotOf(repoDir: string): string | undefined {
   const snapshots = path.join(repoDir, 'snapshots');
@@ -73,8 +79,7 @@ export function cachedRepos(cache: HubCache = hubCache()): string[] {
 
 /** Repository-relative paths of the files of a cached repository's snapshot; empty when it is not cached. */
 export function cachedFiles(repoId: string, cache: HubCache = hubCache()): string[] {
-  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
-  const snapshot = existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+  const snapshot = cachedSnapshot(repoId, cache);
   try {
     return snapshot ? listFiles(snapshot) : [];
   } catch {
@@ -84,8 +89,7 @@ export function cachedFiles(repoId: string, cache: HubCache = hubCache()): strin
 
 /** Resolves `filename` (a glob) in the cached repository `repoId`, with llama-cpp-python's errors when it cannot. */
 export function resolveGguf(repoId: string, filename: string, cache: HubCache = hubCache()): GgufResolution {
-  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
-  const snapshot = existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+  const snapshot = cachedSnapshot(repoId, cache);
   if (!snapshot) {
     return {
       ok: false,
@@ -106,8 +110,7 @@ export function resolveGguf(repoId: string, filename: string, cache: HubCache = 
 
 /** A file of a cached repository's snapshot (e.g. tokenizer_config.json), or undefined when it is not cached. */
 export function cachedRepoFile(repoId: string, file: string, cache: HubCache = hubCache()): string | undefined {
-  const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);
-  const snapshot = existsSync(repoDir) ? snapshotOf(repoDir) : undefined;
+  const snapshot = cachedSnapshot(repoId, cache);
   const full = snapshot && path.join(snapshot, ...file.split('/'));
   return full && existsSync(full) ? full : undefined;
 }

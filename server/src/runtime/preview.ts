@@ -8,6 +8,7 @@ import { renderTemplate, type TemplateEnvironment } from './chatTemplate';
 import { loadRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
+import { specialTokenText } from './tokenizerFacts';
 import { isTruthy } from '../service/jsonText';
 import { visible } from './report';
 
@@ -76,13 +77,6 @@ function llamacppSource(entry: Record<string, unknown>, config: Record<string, u
   };
 }
 
-/** A special token of tokenizer_config.json: a string or an AddedToken object ({"content": ...}). */
-function tokenString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (isObject(v) && typeof v.content === 'string') return v.content;
-  return undefined;
-}
-
 /** The template and special tokens for a huggingface_local entry, as transformers' apply_chat_template sees them. */
 function huggingfaceSource(entry: Record<string, unknown>, config: Record<string, unknown>, clemcoreVersion: string): Source | string {
   const notes: string[] = [];
@@ -108,7 +102,7 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
   }
   const variables: Record<string, unknown> = { add_generation_prompt: true };
   for (const [key, value] of Object.entries(tokenizerConfig)) {
-    const text = key.endsWith('_token') ? tokenString(value) : undefined;
+    const text = key.endsWith('_token') ? specialTokenText(value) : undefined;
     if (text !== undefined) variables[key] = text;
   }
   if (!multimodal && isObject(config.chat_template_kwargs)) Object.assign(variables, config.chat_template_kwargs);

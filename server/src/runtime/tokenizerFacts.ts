@@ -11,6 +11,8 @@ import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
  */
 const REUSE_MS = 10_000;
 const STAMPED = ['tokenizer_config.json', 'chat_template.jinja', 'generation_config.json'];
+/** A Hugging Face repository id, `org/name`: anything else is no path into the cache. */
+const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
 /** tokenizer.json can be tens of megabytes; it is read for added tokens only below this size. */
 const MAX_TOKENIZER_JSON = 32 * 1024 * 1024;
 
@@ -39,7 +41,7 @@ export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubC
 
 /** Which snapshot's files, and when each was written: a change means the facts must be read again. */
 function stampOf(repo: string, cache: HubCache): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return '';
+  if (!REPO_ID.test(repo)) return '';
   return STAMPED.map((name) => {
     const file = cachedRepoFile(repo, name, cache);
     if (!file) return '-';
@@ -52,7 +54,7 @@ function stampOf(repo: string, cache: HubCache): string {
 }
 
 function readUncached(repo: string, cache: HubCache): TokenizerFacts | undefined {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+  if (!REPO_ID.test(repo)) return undefined;
   const configFile = cachedRepoFile(repo, 'tokenizer_config.json', cache);
   if (!configFile) return undefined;
   const config = readJson(configFile);
@@ -85,10 +87,15 @@ function readJson(file: string): Record<string, unknown> | undefined {
 }
 
 /** A special token as tokenizer_config.json writes it: a string, or an object with `content`. */
-function tokenText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value || undefined;
-  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') return (value as { content: string }).content || undefined;
+export function specialTokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') return (value as { content: string }).content;
   return undefined;
+}
+
+/** The same, with an empty token counted as none. */
+function tokenText(value: unknown): string | undefined {
+  return specialTokenText(value) || undefined;
 }
 
 /** The template transformers uses without a name: a string, or the one named "default" in a list. */

@@ -1,10 +1,11 @@
 // Quick fixes from the diagnostics' data: each changes only what it names and leaves the file's formatting alone.
-import { findNodeAtLocation, findNodeAtOffset, getNodePath } from 'jsonc-parser';
+import { findNodeAtLocation, findNodeAtOffset, getNodePath, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
 import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { entryValue } from './entryText';
 import type { DiagnosticData, Span } from './types';
 import { endMarkerOf } from './jinja/endMarker';
+import { pyEscape } from './rules/regexValue';
 
 export { endMarkerOf };
 
@@ -90,9 +91,7 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       const fixes: QuickFix[] = [];
       const use = d.use as { key?: unknown; value?: unknown } | undefined;
       if (use && typeof use.key === 'string' && typeof use.value === 'string') {
-        const root = parseJson(entry.text).root;
-        const path = keyPathOf(root, finding.offset - entry.start);
-        const sibling = root && path && findNodeAtLocation(root, [...path.slice(0, -1), use.key]);
+        const sibling = findNodeAtLocation(where.root, [...where.path.slice(0, -1), use.key]);
         if (sibling) fixes.push(fix(`Set \`${use.key}\` to ${use.value}`, [{ offset: entry.start + sibling.offset, length: sibling.length, newText: use.value }]));
       }
       fixes.push(fix(`Remove \`${d.key}\``, [removalOf(doc.getText(), { offset: entry.start + where.pair.offset, length: where.pair.length })], fixes.length === 0));
@@ -129,7 +128,7 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
   const config = (entry.model_config ?? {}) as Record<string, unknown>;
   if (key === 'eos_to_cull') {
     const marker = typeof config.eos_string === 'string' && config.eos_string ? config.eos_string : endMarkerOf(config.custom_chat_template);
-    if (marker) return JSON.stringify(marker.replace(/[.^$*+?{}[\]\\|()]/g, (c) => `\\${c}`));
+    if (marker) return JSON.stringify(pyEscape(marker));
   }
   if (key === 'premade_chat_template') return 'true';
   if (key === 'cot_end_tag') return JSON.stringify('</think>');
@@ -147,7 +146,6 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
       return '""';
   }
 }
-
 
 /**
  * Inserts `"key": value` as the last property of the object at `objectPath` in an entry (offsets of the file),
@@ -206,20 +204,14 @@ function mergeInsertions(edits: FixEdit[]): FixEdit[] {
   return out;
 }
 
-/** The property pair whose key is at `offset` in an entry's text, with its value's text. */
-function keyPathAt(entryText: string, offset: number): { pair: Span; valueText: string } | undefined {
+/** The property pair whose key is at `offset` in an entry's text, with its value's text and JSON path, and the tree. */
+function keyPathAt(entryText: string, offset: number): { pair: Span; valueText: string; path: JSONPath; root: JsonNode } | undefined {
   const root = parseJson(entryText).root;
   const keyNode = root && findNodeAtOffset(root, offset, true);
   const pair = keyNode?.parent;
   const value = pair?.children?.[1];
-  if (!pair || pair.type !== 'property' || !value) return undefined;
-  return { pair: { offset: pair.offset, length: pair.length }, valueText: entryText.slice(value.offset, value.offset + value.length) };
-}
-
-/** The JSON path, from the entry's root, of the property whose key is at `offset`. */
-function keyPathOf(root: ReturnType<typeof parseJson>['root'], offset: number): (string | number)[] | undefined {
-  const value = root && findNodeAtOffset(root, offset, true)?.parent?.children?.[1];
-  return value ? getNodePath(value) : undefined;
+  if (!root || !pair || pair.type !== 'property' || !value) return undefined;
+  return { pair: { offset: pair.offset, length: pair.length }, valueText: entryText.slice(value.offset, value.offset + value.length), path: getNodePath(value), root };
 }
 
 /** Every bulk-safe fix of the given findings, without overlapping edits, in file order. */

@@ -475,8 +475,13 @@ function walk(v: unknown, t: Tally): void {
     }
     case 'Macro':
       bind(v.name, t);
-      for (const p of (v.args as unknown[]) ?? []) bind(isNode(p) && p.type === 'KeywordArgumentExpression' ? p.key : p, t);
-      for (const p of (v.args as unknown[]) ?? []) if (isNode(p) && p.type === 'KeywordArgumentExpression') walk(p.value, t);
+      for (const p of (v.args as unknown[]) ?? []) {
+        // A parameter is a name the macro binds; a default value is read.
+        if (isNode(p) && p.type === 'KeywordArgumentExpression') {
+          bind(p.key, t);
+          walk(p.value, t);
+        } else bind(p, t);
+      }
       walk(v.body, t);
       return;
     case 'CallStatement':

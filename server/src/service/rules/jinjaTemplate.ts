@@ -1,10 +1,8 @@
 // Chat templates (x-clem-kind "jinja", `custom_chat_template`): parse errors at the exact character, templates that
 // never read `messages` or `add_generation_prompt`, and tags that the backend's Jinja set-up may not know.
-import { decodeStringNode, valueSpan } from '../jsonText';
-import { analyzeTemplate } from '../jinja/templateAnalysis';
+import { decodeStringNode, valueSpan, type Node } from '../jsonText';
+import { analyzeTemplate, type TemplateAnalysis } from '../jinja/templateAnalysis';
 import type { EntryContext } from '../context';
-import type { Node } from '../jsonText';
-import type { TemplateAnalysis } from '../jinja/templateAnalysis';
 import type { ValueCheck } from './valueKinds';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {

@@ -185,8 +185,8 @@ function unescapePattern(pattern: string): string {
   return pattern.replace(/\\([^A-Za-z0-9])/g, '$1');
 }
 
-/** Python's re.escape for the characters that matter in tokens. */
-function pyEscape(text: string): string {
+/** Python's re.escape for the characters that matter in tokens: a pattern that matches `text` literally. */
+export function pyEscape(text: string): string {
   let out = '';
   for (const ch of text) out += REGEX_SPECIALS.has(ch) ? `\\${ch}` : ch;
   return out;

@@ -3,8 +3,8 @@
 // end-of-turn marker, when generation_config.json lists it among the tokens that stop generation). Without a cached
 // tokenizer there is nothing to compare with and nothing is reported.
 import { sub } from '../../pyre';
-import { analyzable, parsedPattern } from './regexValue';
-import { isTruthy } from '../jsonText';
+import { analyzable, parsedPattern, pyEscape } from './regexValue';
+import { conditionallyIgnored } from './runtimeNotes';
 import { endMarkerOf } from '../jinja/endMarker';
 import type { EntryContext } from '../context';
 
@@ -18,12 +18,13 @@ export function checkStopTokenCull(ctx: EntryContext): void {
   const id = ctx.value.huggingface_id;
   const cull = config.eos_to_cull;
   if (typeof id !== 'string' || typeof cull !== 'string' || !analyzable(cull)) return;
-  // The multimodal path (3.7) decodes without special tokens and reads no eos_to_cull.
-  if (ctx.version !== '3.3' && isTruthy(config.multimodal)) return;
+  // What the schemas say the runtime skips in this entry: all of it on the multimodal path (3.7), which decodes
+  // without special tokens; the custom template when premade_chat_template is true.
+  const ignored = conditionallyIgnored(ctx);
+  if (ignored?.has('eos_to_cull')) return;
   const facts = source(id);
   if (!facts) return;
-  // The template clemcore renders: the custom one only when premade_chat_template is falsy.
-  const custom = !isTruthy(config.premade_chat_template) && typeof config.custom_chat_template === 'string' ? config.custom_chat_template : undefined;
+  const custom = !ignored?.has('custom_chat_template') && typeof config.custom_chat_template === 'string' ? config.custom_chat_template : undefined;
   const marker = endMarkerOf(custom ?? facts.chatTemplate);
   if (!marker || !facts.stopTokens.includes(marker)) return;
   // clemcore removes the pad token from replies that start or end with it; without a pad token it pads with the EOS.
@@ -35,7 +36,7 @@ export function checkStopTokenCull(ctx: EntryContext): void {
   if (left !== marker) return;
   const node = ctx.locate(['model_config', 'eos_to_cull'])?.value;
   if (!node) return;
-  const escaped = marker.replace(/[.^$*+?{}[\]\\|()]/g, (c) => `\\${c}`);
+  const escaped = pyEscape(marker);
   const template = custom !== undefined ? 'the custom chat template' : `${id}'s chat template`;
   ctx.report(
     'eos-not-culled',
