@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePattern } from '../../server/src/pyre/parser';
@@ -81,7 +82,7 @@ for (const p of corpus ?? []) {
   if (r.ok) for (const t of TOKENS) pairs.push([p, t + ' tail ' + t]);
 }
 
-const judged = spawnSync('python3', [path.join(__dirname, 'judge.py')], {
+const judged = spawnSync(PYTHON, [path.join(__dirname, 'judge.py')], {
   input: JSON.stringify({ patterns, pairs }),
   maxBuffer: 1 << 30,
   encoding: 'utf8',

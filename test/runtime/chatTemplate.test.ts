@@ -3,6 +3,7 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultVariables, renderTemplate, type RenderOutcome, type TemplateEnvironment } from '../../server/src/runtime/chatTemplate';
@@ -472,7 +473,7 @@ let ours: RenderOutcome[] = [];
 before(() => {
   const all = [...cases, ...control];
   const input = all.map((c) => ({ env: c.env, template: c.template, now: NOW, variables: { ...defaultVariables(c.env === 'wrong' ? 'transformers' : c.env), ...c.variables, messages: c.messages } }));
-  const run = spawnSync('python3', ['-c', JUDGE], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync(PYTHON, ['-c', JUDGE], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   assert.equal(run.status, 0, run.stderr);
   judged = JSON.parse(run.stdout) as Judged[];
   ours = all.map((c) => renderTemplate({ template: c.template, environment: c.env === 'wrong' ? 'transformers' : c.env, messages: c.messages, variables: c.variables, now: new Date(NOW * 1000) }));

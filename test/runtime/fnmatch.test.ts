@@ -2,6 +2,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python';
 import { fnmatch, translate } from '../../server/src/runtime/fnmatch';
 import { seededRandom } from '../support/random';
 
@@ -26,7 +27,7 @@ it('agrees with Python\'s fnmatch on translate() and on matching', () => {
     const names = Array.from({ length: 6 }, () => Array.from({ length: Math.floor(random() * 6) }, () => pick(['a', 'b', 'Q', '8', '_', '0', '.', '/', '-', '[', ']', '!', '^', 'gguf', 'Q8_0'])).join(''));
     cases.push([pat, [...names, pat.replace(/[*?[\]]/g, ''), ...files.slice(0, 3)]]);
   }
-  const run = spawnSync('python3', ['-c', JUDGE], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(PYTHON, ['-c', JUDGE], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   assert.equal(run.status, 0, run.stderr);
   const expected = JSON.parse(run.stdout) as [string, boolean[]][];
   let checks = 0;

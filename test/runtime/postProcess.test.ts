@@ -2,6 +2,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python';
 import { postProcess, pythonStrip } from '../../server/src/runtime/postProcess';
 import { seededRandom } from '../support/random';
 
@@ -30,7 +31,7 @@ it('does what clemcore does to a reply, as Python computes it', () => {
   for (let i = 0; i < 800; i++) {
     cases.push([Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join(''), pick(prefixes), pick(patterns)]);
   }
-  const run = spawnSync('python3', ['-c', JUDGE], { input: JSON.stringify(cases), encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', JUDGE], { input: JSON.stringify(cases), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const expected = JSON.parse(run.stdout) as { reply?: string; error?: string }[];
   const wrong: string[] = [];
