@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { CHATML_CHAT_TEMPLATE } from '../../server/src/runtime/chatFormat';
+import { readGgufMetadata } from '../../server/src/runtime/gguf';
 import type { EntryTestRequest } from '../../server/src/runtime/pipeline';
 import type { EntryTestReport } from '../../server/src/runtime/report';
 import { runEntryTest } from '../../server/src/runtime/runner';
@@ -176,6 +177,22 @@ describe('Test model entry on real llama.cpp', { skip }, () => {
     assert.equal(r.verdict, 'fail');
     assert.ok(codes(r).includes('load-failed'), codes(r).join());
     assert.ok((stage(r, 'load').log ?? []).some((l) => /not within the file bounds/.test(l)), JSON.stringify(stage(r, 'load').log));
+  });
+
+  it('describes a GGUF whose tensor table overflows in words, as llama.cpp judges it', async () => {
+    const file = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' });
+    const bytes = readFileSync(file);
+    // The first tensor info follows the metadata: name length, name, dimension count, then dimension 0.
+    const at = readGgufMetadata(file).end;
+    const dim0 = at + 8 + Number(bytes.readBigUInt64LE(at)) + 4;
+    bytes.writeBigUInt64LE(2n ** 60n, dim0);
+    const corrupt = path.join(dir, 'overflow.gguf');
+    writeFileSync(corrupt, bytes);
+    const r = await run([llamacppEntry('m', {})], 'm', corrupt);
+    assert.equal(r.verdict, 'fail');
+    const problem = r.problems.find((p) => p.code === 'load-failed');
+    assert.match(problem?.message ?? '', /^The model file is corrupt: tensor 'token_embd.weight' has shape \(1152921504606846976, \d+, 1, 1\): more elements than a signed 64-bit count holds/);
+    assert.doesNotMatch(JSON.stringify(r), /BigInt/);
   });
 
   it('stops at the time limit and on cancel, and says which stage it reached', async () => {

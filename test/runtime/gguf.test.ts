@@ -72,6 +72,19 @@ const ALL_TYPES: GgufKv[] = [
   ['t.nested', 'array<array<int64>>', [[1, 2n ** 60n], [], [-3]]],
 ];
 
+/** A vocabulary the size of a real one, followed by one value of every type, so that values meet window boundaries. */
+function bigVocabulary(): GgufKv[] {
+  const tokens = Array.from({ length: 150_000 }, (_, i) => `tok${i}${i % 7 ? '' : '▁x'}`);
+  return [
+    ['general.architecture', 'string', 'llama'],
+    ['tokenizer.ggml.tokens', 'array<string>', tokens],
+    ['tokenizer.ggml.scores', 'array<float32>', tokens.map((_, i) => i / 8)],
+    ['tokenizer.ggml.token_type', 'array<int32>', tokens.map((_, i) => i % 6)],
+    ['t.u64s', 'array<uint64>', tokens.slice(0, 40_000).map((_, i) => 2n ** 60n + BigInt(i))],
+    ...ALL_TYPES.slice(1),
+  ];
+}
+
 /** node-llama-cpp nests keys by their dots and keeps every 64-bit integer as a bigint: flatten and normalise. */
 function flatten(nested: object, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   for (const [k, v] of Object.entries(nested)) {
@@ -152,6 +165,15 @@ describe('reading metadata', () => {
     }
   });
 
+  it('reads metadata larger than its read window, with values across every window boundary', () => {
+    // Real vocabularies (Llama 3, Qwen: 128k–150k tokens and their merges) take several MB; the reader takes 1 MiB at
+    // a time. Every kind of value must read the same on either side of a boundary.
+    const kvs = bigVocabulary();
+    const meta = readGgufMetadata(write(buildMetadataGguf(kvs)));
+    assert.ok(meta.end > 3 * 2 ** 20, `${meta.end} bytes of metadata`);
+    assert.deepEqual([...meta.values], kvs.map(([k, , v]) => [k, normalise(v) as GgufValue]));
+  });
+
   it('agrees with node-llama-cpp readGgufFileInfo on scripted models and on every value type', async (t) => {
     const lib = await nodeLlamaCpp(t);
     if (!lib) return;
@@ -168,6 +190,7 @@ describe('reading metadata', () => {
         contextLength: 8192,
       }),
       buildAbortingGguf(),
+      buildMetadataGguf(bigVocabulary()),
     ];
     for (const bytes of samples) {
       const file = write(bytes);

@@ -40,8 +40,10 @@ const ARRAY = 9;
 /** Bytes a value of each type takes at least (a string is its 8-byte length; an array its type and count). */
 const MIN_SIZE = [1, 1, 2, 2, 4, 4, 4, 1, 8, 12, 8, 8, 8];
 
+type NumberReader = 'readUInt8' | 'readInt8' | 'readUInt16LE' | 'readInt16LE' | 'readUInt32LE' | 'readInt32LE' | 'readFloatLE' | 'readDoubleLE' | 'readBigUInt64LE' | 'readBigInt64LE';
+
 /** Sequential little-endian reads over a file descriptor through a window of at most one chunk (or one string). */
-class Cursor {
+export class Cursor {
   private buf = Buffer.alloc(0);
   private bufStart = 0;
   pos = 0;
@@ -72,13 +74,34 @@ class Cursor {
     return at - this.bufStart;
   }
 
+  /**
+   * A number read with Buffer's reader `method`. The window may move while the bytes are taken, so they are taken
+   * before the window is read (`this.buf.readX(this.take(...))` would read the old window).
+   */
+  private number<M extends NumberReader>(method: M, n: number, what: string): ReturnType<Buffer[M]> {
+    const o = this.take(n, what);
+    return this.buf[method](o) as ReturnType<Buffer[M]>;
+  }
+
   bytes(n: number, what: string): Buffer {
     const o = this.take(n, what);
     return Buffer.from(this.buf.subarray(o, o + n));
   }
 
   u32(what: string): number {
-    return this.buf.readUInt32LE(this.take(4, what));
+    return this.number('readUInt32LE', 4, what);
+  }
+
+  i32(what: string): number {
+    return this.number('readInt32LE', 4, what);
+  }
+
+  i64(what: string): bigint {
+    return this.number('readBigInt64LE', 8, what);
+  }
+
+  u64(what: string): bigint {
+    return this.number('readBigUInt64LE', 8, what);
   }
 
   /**
@@ -87,7 +110,7 @@ class Cursor {
    */
   count(field: string, owner: string, unit: number, things: string): number {
     const at = this.pos;
-    const n = this.buf.readBigUInt64LE(this.take(8, field));
+    const n = this.number('readBigUInt64LE', 8, field);
     const left = this.size - this.pos;
     if (n * BigInt(unit) > BigInt(left)) throw new GgufError(`${owner} claims ${n} ${things} but only ${left} bytes remain in the file`, at);
     return Number(n);
@@ -101,18 +124,18 @@ class Cursor {
 
   scalar(type: number, what: string): GgufValue {
     switch (type) {
-      case 0: return this.buf.readUInt8(this.take(1, what));
-      case 1: return this.buf.readInt8(this.take(1, what));
-      case 2: return this.buf.readUInt16LE(this.take(2, what));
-      case 3: return this.buf.readInt16LE(this.take(2, what));
-      case 4: return this.buf.readUInt32LE(this.take(4, what));
-      case 5: return this.buf.readInt32LE(this.take(4, what));
-      case 6: return this.buf.readFloatLE(this.take(4, what));
-      case 7: return this.buf.readUInt8(this.take(1, what)) !== 0;
+      case 0: return this.number('readUInt8', 1, what);
+      case 1: return this.number('readInt8', 1, what);
+      case 2: return this.number('readUInt16LE', 2, what);
+      case 3: return this.number('readInt16LE', 2, what);
+      case 4: return this.number('readUInt32LE', 4, what);
+      case 5: return this.number('readInt32LE', 4, what);
+      case 6: return this.number('readFloatLE', 4, what);
+      case 7: return this.number('readUInt8', 1, what) !== 0;
       case 8: return this.string(what);
-      case 10: return safe(this.buf.readBigUInt64LE(this.take(8, what)));
-      case 11: return safe(this.buf.readBigInt64LE(this.take(8, what)));
-      case 12: return this.buf.readDoubleLE(this.take(8, what));
+      case 10: return safe(this.number('readBigUInt64LE', 8, what));
+      case 11: return safe(this.number('readBigInt64LE', 8, what));
+      case 12: return this.number('readDoubleLE', 8, what);
     }
     throw new Error(`unreachable type ${type}`);
   }

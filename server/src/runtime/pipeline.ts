@@ -8,6 +8,7 @@ import { chatSetup, type SpecialString } from './chatFormat';
 import { renderTemplate } from './chatTemplate';
 import { entriesNamed, loadRegistry, lookupModel, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata, summarizeGguf, tokenType, type GgufMetadata } from './gguf';
+import { readGgufTensorTable } from './ggufTensors';
 import type { Token } from 'node-llama-cpp';
 import type { LlamaEngine, LoadedModel } from './llama';
 import { hubCache, resolveGguf } from './modelFiles';
@@ -126,7 +127,14 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
   try {
     meta = readGgufMetadata(file);
   } catch (err) {
-    r.problem('load-failed', 'fail', `llama.cpp cannot read this file: ${err instanceof GgufError ? err.message : String(err)}`);
+    r.problem('load-failed', 'fail', `The model file cannot be read as a GGUF: ${withoutFullStop(err instanceof GgufError ? err.message : String(err))}.`);
+    return finish(r, request, after('load'), 'the model did not load');
+  }
+  try {
+    readGgufTensorTable(file, meta);
+  } catch (err) {
+    if (!(err instanceof GgufError)) throw err;
+    r.problem('load-failed', 'fail', `The model file is corrupt: ${err.message}. llama.cpp makes the same check when it opens a GGUF and refuses the file, so llama-cpp-python (clemcore's llamacpp backend) cannot load it either.`);
     return finish(r, request, after('load'), 'the model did not load');
   }
   const loaded = await loadStage(r, request, file, config, meta, engine);
@@ -267,6 +275,26 @@ function gpuLayersFor(request: EntryTestRequest, config: Record<string, unknown>
   return { layers: 'max', source: 'model_config.execute_on (honoured on request; clemcore ignores it)' };
 }
 
+/**
+ * Why a load failed, in words. Only a failure that llama.cpp itself reports (in its log) is one clemcore shares:
+ * llama-cpp-python runs the same loader. An exception from node-llama-cpp's own JavaScript, before llama.cpp saw
+ * the file, says nothing about clemcore.
+ */
+function withoutFullStop(text: string): string {
+  return text.replace(/[\s.]+$/, '');
+}
+
+export function loadFailure(err: unknown, llamaLog: readonly string[]): string {
+  const message = withoutFullStop(err instanceof Error ? err.message : String(err));
+  const found = llamaLog.find((l) => /^error: /.test(l) && !/failed to load model/.test(l));
+  const llamaError = found && withoutFullStop(found.replace(/^error: /, ''));
+  if (llamaError) return `llama.cpp failed to load the model: ${llamaError}. llama-cpp-python runs the same loader, so clemcore fails at load too.`;
+  if (err instanceof Error && err.name !== 'Error') {
+    return `node-llama-cpp could not read the file before handing it to llama.cpp (${err.name}: ${message}). That is a limit of node-llama-cpp, so whether llama-cpp-python, which clemcore uses, loads this file is not known.`;
+  }
+  return `llama.cpp failed to load the model: ${message}.`;
+}
+
 async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: string, config: Record<string, unknown>, meta: GgufMetadata, engine: () => Promise<LlamaEngine>): Promise<Loaded | undefined> {
   const gpu = gpuLayersFor(request, config);
   if (!request.honourGpuKeys && ('execute_on' in config || 'gpu_layers_offloaded' in config)) {
@@ -288,9 +316,10 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
   try {
     model = await llama.load(file, { gpuLayers: gpu.layers, contextSize: request.contextSize, threads: request.threads });
   } catch (err) {
-    r.problem('load-failed', 'fail', `llama.cpp failed to load the model: ${(err as Error).message}. clemcore would fail the same way at load.`);
     await llama.settleLog();
-    r.log(llama.log.slice(logStart).slice(-60));
+    const log = llama.log.slice(logStart);
+    r.problem('load-failed', 'fail', loadFailure(err, log));
+    r.log(log.slice(-60));
     r.end();
     return undefined;
   }
