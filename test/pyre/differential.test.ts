@@ -113,6 +113,7 @@ test(`the listed patch-level differences hold for ${JUDGE}, and pyre gives the n
         failures.push(`${change.id}: listed pattern ${JSON.stringify(d.pattern)} is not in the batch any more`);
         continue;
       }
+      if (sameVerdict(d.before, d.after)) failures.push(`${change.id}: the entry for ${JSON.stringify(d.pattern)} lists no difference`);
       const mine = pyreVerdict(parsePattern(d.pattern));
       if (!sameVerdict(mine, d.after)) failures.push(`${change.id}: pyre says ${showVerdict(mine)} for ${JSON.stringify(d.pattern)}, listed ${showVerdict(d.after)}`);
       const py = answer.patterns[i];
@@ -136,6 +137,7 @@ test(`the listed patch-level differences hold for ${JUDGE}, and pyre gives the n
         failures.push(`${change.id}: listed pair ${JSON.stringify([d.pattern, d.text])} is not in the batch any more`);
         continue;
       }
+      if (sameAnswer(d.before, d.after)) failures.push(`${change.id}: the entry for ${JSON.stringify([d.pattern, d.text])} lists no difference`);
       const mine = pyreRun(d.pattern, d.text);
       if (!mine || !sameAnswer(mine, d.after)) failures.push(`${change.id}: pyre's matcher gives ${JSON.stringify(mine)} on ${JSON.stringify([d.pattern, d.text])}, listed ${JSON.stringify(d.after)}`);
       const py = answer.pairs[i];

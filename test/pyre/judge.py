@@ -8,12 +8,15 @@
 # Nothing a pattern or text does takes the judge down: every exception is a verdict, sre's own signal checks give a
 # soft time limit, and the work runs in a worker process that is restarted past any item that kills it (a crash) or
 # stops answering (a hang).
-import json, os, platform, re, select, signal, subprocess, sys, tempfile, warnings
+import json, os, platform, re, select, signal, subprocess, sys, tempfile, time, warnings
 
 SOFT_COMPILE_S = 5.0  # re.compile of a generated pattern takes milliseconds
 SOFT_PAIR_S = 0.5  # catastrophic backtracking exists in CPython too
-HARD_S = 30.0  # a worker silent this long is stuck where signals are not checked
+HARD_S = float(os.environ.get('CLEM_JUDGE_HARD_S', '30'))  # a worker silent this long is stuck where signals are not checked
 MEMORY_BYTES = 4 << 30  # MemoryError rather than the machine's OOM killer
+# For the judge's own test: {"pattern": "crash" | "hang"} makes the worker die or stop answering at that pattern, as
+# a crashing or looping sre would, so the supervisor's recovery can be checked.
+FAULTS = json.loads(os.environ.get('CLEM_JUDGE_FAULTS', '{}'))
 
 
 def python_info():
@@ -98,6 +101,12 @@ def worker(task_file, start):
     out = sys.stdout
     for i in range(start, len(tasks)):
         task = tasks[i]
+        fault = FAULTS.get(task[1]) if task[0] == 'pattern' else None
+        if fault == 'crash':
+            os.abort()
+        if fault == 'hang':
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            time.sleep(3600)
         try:
             line = json.dumps(judge(task[1]) if task[0] == 'pattern' else run(task[1], task[2]))
         except BaseException as e:  # noqa: an answer that cannot be written is still an answer

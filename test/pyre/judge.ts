@@ -35,9 +35,10 @@ export interface JudgeAnswer {
   pairs: PairResult[];
 }
 
-export function runJudge(python: string, patterns: string[], pairs: [string, string][]): JudgeAnswer {
+export function runJudge(python: string, patterns: string[], pairs: [string, string][], env: Record<string, string> = {}): JudgeAnswer {
   const run = spawnSync(python, [path.join(__dirname, 'judge.py')], {
     input: JSON.stringify({ patterns, pairs }),
+    env: { ...process.env, ...env },
     maxBuffer: 1 << 30,
     encoding: 'utf8',
   });
