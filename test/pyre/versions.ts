@@ -21,15 +21,18 @@ function args(): string[] {
   return out;
 }
 
-/** A message with its specifics (numbers, names, escapes) blanked, so like errors group together. */
+/** A message with its specifics (numbers, names, escapes) blanked, so like messages group together. */
+function blank(msg: string): string {
+  return msg
+    .replace(/'[^']*'( \(truncated\))?/g, "'…'")
+    .replace(/\d+/g, 'N')
+    .replace(/(bad escape|unknown extension|bad character range) .*/, '$1 …');
+}
+
 function shape(v: Verdict): string {
   if (v.valid === null) return `no verdict (${v.failure})`;
   if (v.valid) return 'valid';
-  const msg = (v.msg ?? '')
-    .replace(/'[^']*'/g, "'…'")
-    .replace(/\d+/g, 'N')
-    .replace(/(bad escape|unknown extension|bad character range) .*/, '$1 …');
-  return `${v.exc === 'error' ? 're.error' : v.exc}: ${msg}`;
+  return `${v.exc === 'error' ? 're.error' : v.exc}: ${blank(v.msg ?? '')}`;
 }
 
 /**
@@ -73,7 +76,7 @@ function report(answer: JudgeAnswer, patterns: string[], pairs: [string, string]
   patterns.forEach((p, i) => {
     const py = answer.patterns[i];
     const mine = pyreVerdict(parsePattern(p));
-    for (const [category, message] of py.warnings ?? []) warned.add(`${category}: ${message.replace(/\d+/g, 'N')}`, JSON.stringify(p));
+    for (const [category, message] of py.warnings ?? []) warned.add(`${category}: ${blank(message)}`, JSON.stringify(p));
     if (!sameVerdict(mine, py)) {
       differ.add(difference(mine, py, '3.11'), `${JSON.stringify(p)}: ${showVerdict(py)} (3.11: ${showVerdict(mine)})`);
       if (!generated.has(p)) differFromCorpus++;
