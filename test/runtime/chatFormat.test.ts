@@ -2,7 +2,7 @@
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PYTHON } from '../support/python';
+import { PYTHON, pythonLabel } from '../support/python';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +44,7 @@ const ids = (bos: number, eos: number): GgufKv[] => [
 ];
 const template = (t: string): GgufKv => ['tokenizer.chat_template', 'string', t];
 
-it('holds the reference templates byte for byte as Python reads them', () => {
+it(`holds the reference templates byte for byte as ${pythonLabel()} reads them`, () => {
   const run = spawnSync(PYTHON, ['-c', PYTHON_SOURCE], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), [CHATML_CHAT_TEMPLATE, MISTRAL_INSTRUCT_CHAT_TEMPLATE, MIXTRAL_INSTRUCT_CHAT_TEMPLATE, LLAMA3_INSTRUCT_CHAT_TEMPLATE]);

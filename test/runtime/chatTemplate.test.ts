@@ -3,7 +3,7 @@
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PYTHON } from '../support/python';
+import { PYTHON, pythonLabel } from '../support/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultVariables, renderTemplate, type RenderOutcome, type TemplateEnvironment } from '../../server/src/runtime/chatTemplate';
@@ -475,6 +475,8 @@ before(() => {
   const input = all.map((c) => ({ env: c.env, template: c.template, now: NOW, variables: { ...defaultVariables(c.env === 'wrong' ? 'transformers' : c.env), ...c.variables, messages: c.messages } }));
   const run = spawnSync(PYTHON, ['-c', JUDGE], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   assert.equal(run.status, 0, run.stderr);
+  const jinja = spawnSync(PYTHON, ['-c', 'import jinja2; print(jinja2.__version__)'], { encoding: 'utf8' });
+  console.log(`chat templates judged by ${pythonLabel()} with Jinja2 ${jinja.stdout.trim()}`);
   judged = JSON.parse(run.stdout) as Judged[];
   ours = all.map((c) => renderTemplate({ template: c.template, environment: c.env === 'wrong' ? 'transformers' : c.env, messages: c.messages, variables: c.variables, now: new Date(NOW * 1000) }));
 });
@@ -540,16 +542,16 @@ function report(title: string, source: Case['source']): void {
   assert.equal(wrong.length, 0, `${wrong.length} disagreements with jinja2:\n${wrong.slice(0, 8).join('\n')}`);
 }
 
-it('renders the real registries\' custom_chat_templates as jinja2 does', { skip: corpus === null ? 'no ../shared/corpus beside the repository' : false }, () => {
+it(`renders the real registries' custom_chat_templates as jinja2 in ${pythonLabel()} does`, { skip: corpus === null ? 'no ../shared/corpus beside the repository' : false }, () => {
   assert.ok(cases.some((c) => c.source === 'corpus'), 'the corpus has custom_chat_template values');
   report(`corpus chat templates (${corpus!.length} distinct)`, 'corpus');
 });
 
-it('renders hand-written templates as jinja2 does', () => {
+it(`renders hand-written templates as jinja2 in ${pythonLabel()} does`, () => {
   report('hand-written templates', 'hand');
 });
 
-it('rejects the templates jinja2 rejects', () => {
+it(`rejects the templates jinja2 in ${pythonLabel()} rejects`, () => {
   report('syntax errors', 'syntax');
   cases.forEach((c, i) => {
     if (c.source === 'syntax') assert.equal(judged[i].ok, false, `jinja2 accepts the syntax case "${c.name}"`);

@@ -2,7 +2,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PYTHON } from '../support/python';
+import { PYTHON, pythonLabel } from '../support/python';
 import { fnmatch, translate } from '../../server/src/runtime/fnmatch';
 import { seededRandom } from '../support/random';
 
@@ -15,7 +15,7 @@ for pat, names in cases:
 json.dump(out, sys.stdout)
 `;
 
-it('agrees with Python\'s fnmatch on translate() and on matching', () => {
+it(`agrees with the fnmatch of ${pythonLabel()} on translate() and on matching`, () => {
   const random = seededRandom(20261126);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const atoms = ['*', '*', '?', '[', ']', '!', '-', '^', 'a', 'b', 'Q', '8', '_', '0', '.', '/', '\\', 'gguf', 'Q8_0', '[a-c]', '[!x]', '[]]', '[--a]'];

@@ -2,7 +2,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PYTHON } from '../support/python';
+import { PYTHON, pythonLabel } from '../support/python';
 import { postProcess, pythonStrip } from '../../server/src/runtime/postProcess';
 import { seededRandom } from '../support/random';
 
@@ -21,7 +21,7 @@ for raw, prefix, pattern in json.load(sys.stdin):
 json.dump(out, sys.stdout)
 `;
 
-it('does what clemcore does to a reply, as Python computes it', () => {
+it(`does what clemcore does to a reply, as ${pythonLabel()} computes it`, () => {
   const random = seededRandom(7);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const pieces = [' ', '\n', '\t', '\x1c', '\u3000', '\ufeff', 'Paris.', 'ASSISTANT:', '<|im_end|>', '</s>', '<end_of_turn>', '\n\n', '<eos>', 'a<b>c', '<think>x</think>'];
