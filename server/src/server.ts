@@ -55,6 +55,8 @@ interface OpenDocument {
   text: TextBuffer;
   /** Its checking, while the document is a registry. */
   check?: DocumentCheck;
+  /** The user was told that checking it stopped (once per open, however often it stops). */
+  toldStopped?: boolean;
 }
 
 const documents = new Map<string, OpenDocument>();
@@ -165,7 +167,9 @@ function startChecking(uri: string, doc: OpenDocument): void {
     stopped: (reason) => {
       const line = `clem-registry stopped checking ${name} because ${reason}. It checks it again when the file gets shorter, is reopened, or the settings change.`;
       failures.notice(`stopped ${uri}`, line);
-      void connection.window.showWarningMessage(line);
+      if (doc.toldStopped) return;
+      doc.toldStopped = true;
+      connection.window.showWarningMessage(line);
     },
   });
 }

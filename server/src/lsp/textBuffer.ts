@@ -25,8 +25,11 @@ const LF = 10;
 export class TextBuffer {
   private base: string;
   private pending: OffsetEdit[] = [];
-  /** Offset of the first character of each line; built on first use, so opening a file costs no scan. */
-  private starts: number[] | undefined;
+  /**
+   * Offset of the first character of each line; built on first use, so opening a file costs no scan, or taken from
+   * a checker thread that built it from the same text (an Int32Array until the first edit).
+   */
+  private starts: number[] | Int32Array | undefined;
   private length: number;
 
   constructor(readonly uri: string, public version: number, text: string) {
@@ -105,7 +108,7 @@ export class TextBuffer {
     const offset = Math.min(a, b);
     const end = Math.max(a, b);
     const edit = { offset, length: end - offset, text: change.text };
-    const starts = this.lineStarts();
+    const starts = this.editableLineStarts();
     // Whether a line starts at p depends on the characters at p - 1 and p, so the line starts from `offset` to the
     // end of the inserted text are decided anew, from the inserted text and the one character on either side.
     const before = offset > 0 ? this.charCodeAt(offset - 1) : -1;
@@ -127,9 +130,25 @@ export class TextBuffer {
     return edit;
   }
 
-  private lineStarts(): number[] {
+  /**
+   * Takes line starts built elsewhere from this same text (a checker thread scans the text it was sent), so that a
+   * large file's index costs this thread nothing. Ignored when the index is already built.
+   */
+  adoptLineStarts(starts: Int32Array): void {
+    if (this.starts === undefined && starts[0] === 0 && (starts.length === 1 || starts[starts.length - 1] <= this.length)) this.starts = starts;
+  }
+
+  private lineStarts(): ArrayLike<number> {
     this.starts ??= lineStartsOf(this.getText());
     return this.starts;
+  }
+
+  private editableLineStarts(): number[] {
+    const starts = this.lineStarts();
+    if (Array.isArray(starts)) return starts;
+    const copy = Array.from(starts);
+    this.starts = copy;
+    return copy;
   }
 
   /** The character at `offset` of the current text, read through the pending edits without rebuilding the text. */
@@ -170,7 +189,7 @@ function lineStartsAround(before: number, text: string, after: number, base: num
 }
 
 /** The index of the first element of the sorted `xs` that is >= `value` (xs.length when none is). */
-function firstAtLeast(xs: number[], value: number): number {
+function firstAtLeast(xs: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

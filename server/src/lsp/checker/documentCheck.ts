@@ -4,7 +4,7 @@
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { TextBuffer, OffsetEdit } from '../textBuffer';
 import type { Answers, CheckAnswer, CheckSettings, Question } from './protocol';
-import { CheckerFailure, CheckerGone, type CheckerPool, type CheckerThread } from './thread';
+import { CheckerFailure, CheckerGone, utf16Of, type CheckerPool, type CheckerThread } from './thread';
 
 export interface DocumentCheckHooks {
   /** Findings for the text as it is now (at `text.version`); undefined when checking it failed, so none are shown. */
@@ -30,6 +30,8 @@ export class DocumentCheck {
   /** The text length at which the thread stopped; checking resumes once the text is shorter (or on a reset). */
   private stoppedAtLength: number | undefined;
   last: CheckAnswer | undefined;
+  /** Closed, or no longer a registry: answers still under way are dropped. */
+  private disposed = false;
 
   constructor(
     private readonly pool: CheckerPool,
@@ -44,7 +46,7 @@ export class DocumentCheck {
   reset(): void {
     this.stoppedAtLength = undefined;
     this.revision++;
-    this.threadFor()?.send({ kind: 'reset', text: this.text.getText(), revision: this.revision, check: this.settings });
+    this.threadFor()?.send({ kind: 'reset', utf16: utf16Of(this.text.getText()), revision: this.revision, check: this.settings });
   }
 
   edited(edits: OffsetEdit[]): void {
@@ -82,13 +84,15 @@ export class DocumentCheck {
    */
   async ask<K extends Exclude<Question['kind'], 'check' | 'workspaceSymbols'>>(question: Extract<Question, { kind: K }>): Promise<Answers[K]> {
     const thread = this.thread;
-    if (!thread) throw new CheckerGone('the document is not being checked');
+    if (!thread || this.disposed) throw new CheckerGone('the document is not being checked');
     const reply = await thread.ask<K>(question);
+    if (this.disposed) throw new CheckerGone('the document is no longer checked');
     if (reply.revision !== this.revision) throw new ResponseError(LSPErrorCodes.ContentModified, 'The document changed while the request was answered.');
     return reply.answer;
   }
 
   dispose(): void {
+    this.disposed = true;
     this.clearTimer();
     if (this.thread) this.pool.release(this.thread);
     this.thread = undefined;
@@ -105,6 +109,9 @@ export class DocumentCheck {
     if (this.stoppedAtLength !== undefined) return undefined;
     const thread = this.pool.acquire();
     this.thread = thread;
+    thread.onLines = (revision, starts) => {
+      if (revision === this.revision) this.text.adoptLineStarts(starts);
+    };
     thread.onGone((gone) => {
       if (this.thread !== thread || gone.ended) return;
       this.thread = undefined;
@@ -118,6 +125,7 @@ export class DocumentCheck {
 
   private run(): void {
     this.clearTimer();
+    if (this.disposed) return;
     if (this.inFlight) {
       this.recheck = true;
       return;
@@ -126,7 +134,7 @@ export class DocumentCheck {
     if (!thread) return;
     const flight = thread.ask({ kind: 'check' }).then(
       ({ revision, answer }) => {
-        if (revision !== this.revision) return; // overtaken by an edit, which scheduled another check
+        if (this.disposed || revision !== this.revision) return; // overtaken by an edit, which scheduled another check
         this.checkedRevision = revision;
         if (answer.textLength !== this.text.textLength) {
           // The thread's copy drifted from the editor's text: every range would be off, so it gets the text again.
@@ -139,8 +147,8 @@ export class DocumentCheck {
         this.hooks.publish(answer);
       },
       (err: Error) => {
-        if (err instanceof CheckerGone) return; // told through `stopped`
-        this.checkedRevision = this.revision;
+        if (this.disposed || err instanceof CheckerGone) return; // told through `stopped`
+        this.checkedRevision = err instanceof CheckerFailure ? err.revision : this.revision;
         this.hooks.failed('checking', err);
         // A failed check shows no findings rather than findings the server cannot vouch for.
         this.last = undefined;
@@ -149,7 +157,7 @@ export class DocumentCheck {
       },
     ).finally(() => {
       this.inFlight = undefined;
-      if (this.recheck) {
+      if (this.recheck && !this.disposed) {
         this.recheck = false;
         this.run();
       }

@@ -68,8 +68,11 @@ export interface Answers {
  * revision they were computed for, so a result for an older text is never shown with a newer line index.
  */
 export type ToChecker =
-  /** The document's whole text (an open, a full change, or a resync). */
-  | { kind: 'reset'; text: string; revision: number; check: CheckSettings }
+  /**
+   * The document's whole text (an open, a full change, or a resync), as UTF-16 code units in a transferred buffer:
+   * handing over a buffer costs the main thread one copy, where cloning a large string costs it several.
+   */
+  | { kind: 'reset'; utf16: ArrayBuffer; revision: number; check: CheckSettings }
   /** Incremental edits, each against the text the previous one left. */
   | { kind: 'edit'; edits: OffsetEdit[]; revision: number }
   | { kind: 'settings'; check: CheckSettings }
@@ -79,6 +82,8 @@ export type ToChecker =
 
 export type FromChecker =
   | { kind: 'answer'; id: number; revision: number; answer: unknown }
+  /** The line starts of the text of a reset, so the main thread need not scan a large text for them. */
+  | { kind: 'lines'; revision: number; starts: Int32Array }
   /**
    * The question failed; the main thread logs the error (cleaned of document text there). `lostText`: the thread no
    * longer holds a usable copy of the text and needs a reset.

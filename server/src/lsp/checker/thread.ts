@@ -16,7 +16,7 @@ export interface Reply<T> {
 
 /** A question that failed inside the thread; the error is the thread's, rebuilt here for the log. */
 export class CheckerFailure extends Error {
-  constructor(readonly cause: Error, readonly lostText: boolean) {
+  constructor(readonly cause: Error, readonly lostText: boolean, readonly revision: number) {
     super(cause.message);
     this.name = cause.name;
     this.stack = cause.stack;
@@ -46,6 +46,8 @@ export class CheckerThread {
   private readonly goneListeners: ((err: CheckerGone) => void)[] = [];
   /** The longest text this thread was given, to decide whether it may be reused. */
   largestText = 0;
+  /** Receives the line starts the thread found in the text of a reset. */
+  onLines: ((revision: number, starts: Int32Array) => void) | undefined;
 
   constructor(script: string) {
     this.worker = new Worker(script, { stdout: true });
@@ -70,8 +72,12 @@ export class CheckerThread {
 
   send(message: ToChecker): void {
     if (!this.alive) return;
-    if (message.kind === 'reset') this.largestText = Math.max(this.largestText, message.text.length);
-    this.worker.postMessage(message);
+    if (message.kind === 'reset') {
+      this.largestText = Math.max(this.largestText, message.utf16.byteLength / 2);
+      this.worker.postMessage(message, [message.utf16]);
+    } else {
+      this.worker.postMessage(message);
+    }
   }
 
   ask<K extends Question['kind']>(question: Extract<Question, { kind: K }>): Promise<Reply<Answers[K]>> {
@@ -84,6 +90,12 @@ export class CheckerThread {
     });
   }
 
+  /** Forgets the listeners of the document it served, before it serves another (they hold that document). */
+  forgetListeners(): void {
+    this.onLines = undefined;
+    this.goneListeners.length = 0;
+  }
+
   /** Whether the thread may serve another document after this one. */
   get reusable(): boolean {
     return this.alive && this.largestText < REUSE_BELOW_CHARS;
@@ -94,6 +106,10 @@ export class CheckerThread {
   }
 
   private onMessage(message: FromChecker): void {
+    if (message.kind === 'lines') {
+      this.onLines?.(message.revision, message.starts);
+      return;
+    }
     const waiting = this.waiting.get(message.id);
     if (!waiting) return;
     this.waiting.delete(message.id);
@@ -101,7 +117,7 @@ export class CheckerThread {
     if (message.kind === 'answer') waiting.resolve({ revision: message.revision, answer: message.answer });
     else {
       const cause = Object.assign(new Error(message.error.message), { name: message.error.name, stack: message.error.stack });
-      waiting.reject(new CheckerFailure(cause, message.lostText));
+      waiting.reject(new CheckerFailure(cause, message.lostText, message.revision));
     }
   }
 
@@ -122,6 +138,7 @@ export class CheckerThread {
 export class CheckerPool {
   private spare: CheckerThread | undefined;
   private readonly script: string;
+  private disposed = false;
 
   constructor(script = path.join(__dirname, 'checkWorker.js')) {
     this.script = script;
@@ -129,7 +146,7 @@ export class CheckerPool {
 
   /** Starts the spare thread now, so the first registry opened does not wait for one. */
   warm(): void {
-    if (!this.spare?.alive) this.spare = new CheckerThread(this.script);
+    if (!this.disposed && !this.spare?.alive) this.spare = new CheckerThread(this.script);
   }
 
   acquire(): CheckerThread {
@@ -142,13 +159,22 @@ export class CheckerPool {
 
   /** Takes a thread back when its document closes: kept as the spare when it is small, else ended. */
   release(thread: CheckerThread): void {
+    thread.forgetListeners();
     thread.send({ kind: 'release' });
-    if (thread.reusable && !this.spare?.alive) this.spare = thread;
+    if (thread.reusable && !this.disposed && !this.spare?.alive) this.spare = thread;
     else thread.terminate();
   }
 
   dispose(): void {
+    this.disposed = true;
     this.spare?.terminate();
     this.spare = undefined;
   }
+}
+
+/** The text as UTF-16 code units in a buffer of its own, to be transferred to a thread. */
+export function utf16Of(text: string): ArrayBuffer {
+  const buffer = new ArrayBuffer(text.length * 2);
+  Buffer.from(buffer).write(text, 'utf16le');
+  return buffer;
 }

@@ -7,7 +7,7 @@ import { cachedFiles, cachedRepos } from '../../runtime/modelFiles';
 import { settingsForPath } from '../folderSettings';
 import { REGISTRY_FILE_NAME } from '../protocol';
 import { serviceSettings } from '../settings';
-import { TextBuffer } from '../textBuffer';
+import { lineStartsOf, TextBuffer } from '../textBuffer';
 import { registryFilesIn, symbolsOfFile } from '../workspaceRegistries';
 import type { Answers, CheckSettings, FileSymbol, FromChecker, Question, ToChecker, WorkspaceSymbolsRequest } from './protocol';
 
@@ -111,9 +111,12 @@ function workspaceSymbols(request: WorkspaceSymbolsRequest): FileSymbol[] {
 
 function receive(message: ToChecker): FromChecker | undefined {
   switch (message.kind) {
-    case 'reset':
-      held = { text: message.text, pending: [], revision: message.revision, check: message.check, lost: false };
-      return undefined;
+    case 'reset': {
+      const text = Buffer.from(message.utf16).toString('utf16le');
+      held = { text, pending: [], revision: message.revision, check: message.check, lost: false };
+      const starts = Int32Array.from(lineStartsOf(text));
+      return { kind: 'lines', revision: message.revision, starts };
+    }
     case 'edit':
       if (!held) return undefined;
       held.revision = message.revision;
@@ -149,5 +152,5 @@ function receive(message: ToChecker): FromChecker | undefined {
 
 parentPort?.on('message', (message: ToChecker) => {
   const reply = receive(message);
-  if (reply) parentPort!.postMessage(reply);
+  if (reply) parentPort!.postMessage(reply, reply.kind === 'lines' ? [reply.starts.buffer as ArrayBuffer] : []);
 });
