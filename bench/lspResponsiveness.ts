@@ -64,7 +64,8 @@ interface DuringCheck {
   /**
    * The same without the hover sent right after the didOpen (it waits while the server reads the document's message
    * and hands the text to a checker thread) and the one answered together with the diagnostics (it waits while the
-   * server converts and writes them): what is left waited only on the check itself.
+   * server converts and writes them): what is left waited only on the check itself. Empty when no hover was answered
+   * before the diagnostics: then the hovers waited for the whole check.
    */
   hoversDuringCheck: number[];
 }
@@ -180,10 +181,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < large.length; i++) {
     const per = runs.map((r) => r.during[i]);
     const maxes = per.map((d) => Math.max(...d.hovers));
-    const checkMaxes = per.flatMap((d) => (d.hoversDuringCheck.length ? [Math.max(...d.hoversDuringCheck)] : []));
+    // No hover answered between the two means every hover waited for the whole check.
+    const checkMaxes = per.map((d) => Math.max(...(d.hoversDuringCheck.length ? d.hoversDuringCheck : d.hovers)));
     worst = Math.max(worst, ...maxes);
     worstDuringCheck = Math.max(worstDuringCheck, ...checkMaxes);
-    console.log(`  ${large[i].name}: hover median ${range(per.map((d) => median(d.hovers)))} ms, max ${range(maxes)} ms (x${range(per.map((d, k) => Math.max(...d.hovers) / median(runs[k].anchor)), (x) => x.toFixed(0))} the anchor median); first hover ${range(per.map((d) => d.hovers[0]))} ms, last ${range(per.map((d) => d.hovers[d.hovers.length - 1]))} ms, max in between ${range(checkMaxes)} ms; diagnostics after ${range(per.map((d) => d.toDiagnosticsMs), (x) => x.toFixed(0))} ms`);
+    console.log(`  ${large[i].name}: hover median ${range(per.map((d) => median(d.hovers)))} ms, max ${range(maxes)} ms (x${range(per.map((d, k) => Math.max(...d.hovers) / median(runs[k].anchor)), (x) => x.toFixed(0))} the anchor median); first hover ${range(per.map((d) => d.hovers[0]))} ms, last ${range(per.map((d) => d.hovers[d.hovers.length - 1]))} ms, max while checked (without those two) ${range(checkMaxes)} ms; diagnostics after ${range(per.map((d) => d.toDiagnosticsMs), (x) => x.toFixed(0))} ms`);
   }
   console.log(`  peak memory: ${range(runs.map((r) => r.peakMB), (x) => x.toFixed(0))} MB (idle ${range(runs.map((r) => r.idleRssMB), (x) => x.toFixed(0))} MB)`);
   console.log(`  goal: a hover on another document answered within ${GOAL_MS} ms while one is checked: ${worstDuringCheck <= GOAL_MS ? 'met' : 'NOT met'} during the checks (worst ${fmt(worstDuringCheck)} ms); ${worst <= GOAL_MS ? 'met' : 'NOT met'} counting the hovers that waited on reading a document or writing its diagnostics (worst ${fmt(worst)} ms)`);

@@ -378,13 +378,7 @@ connection.onRequest(STATUS_REQUEST, answer('answering a status request', notARe
   // here: the client asks again whenever diagnostics change, so a re-check would loop on a file that fails.
   if (settingsLoaded) await doc.check.checkNow();
   const last = doc.check.last;
-  let errors = 0;
-  let warnings = 0;
-  for (const f of last?.findings ?? []) {
-    if (f.severity === 'error') errors++;
-    else if (f.severity === 'warning') warnings++;
-  }
-  return { isRegistry: true, version: last?.clemcoreVersion ?? settingsFor(uri).clemcoreVersion, entries: last?.entries ?? 0, errors, warnings };
+  return { isRegistry: true, version: last?.clemcoreVersion ?? settingsFor(uri).clemcoreVersion, entries: last?.entries ?? 0, errors: last?.errors ?? 0, warnings: last?.warnings ?? 0 };
 }));
 
 function notARegistry(uri?: string): StatusResult {

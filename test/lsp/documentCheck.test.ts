@@ -54,9 +54,10 @@ it('an answer computed before an edit is refused with ContentModified, and check
     await assert.rejects(withTimeout(hover, 'the hover'), (err: unknown) => err instanceof ResponseError && err.code === -32801);
     check.schedule(0);
     await withTimeout(check.checkNow(), 'the check after the edit');
-    assert.equal(check.last?.textLength, text.textLength);
-    // The duplicate name moved down one line with the edit: the finding is for the new text.
-    const duplicate = check.last!.findings.find((f) => f.code === 'duplicate-model-name')!;
+    // The duplicate name moved down one line with the edit: the finding published is for the new text.
+    const latest = published[published.length - 1]!;
+    assert.equal(latest.textLength, text.textLength);
+    const duplicate = latest.findings.find((f) => f.code === 'duplicate-model-name')!;
     assert.equal(text.getText().slice(duplicate.offset, duplicate.offset + duplicate.length), '"alpha"');
     assert.ok(duplicate.offset > text.getText().indexOf('"alpha"'));
   } finally {

@@ -15,6 +15,23 @@ export interface DocumentCheckHooks {
   stopped(reason: string): void;
 }
 
+export interface CheckSummary {
+  errors: number;
+  warnings: number;
+  entries: number;
+  clemcoreVersion: string;
+}
+
+function summaryOf(answer: CheckAnswer): CheckSummary {
+  let errors = 0;
+  let warnings = 0;
+  for (const f of answer.findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+  }
+  return { errors, warnings, entries: answer.entries, clemcoreVersion: answer.clemcoreVersion };
+}
+
 /** How many times a status request waits for a newer check while edits keep coming, before it answers anyway. */
 const MAX_CATCH_UPS = 5;
 
@@ -29,7 +46,8 @@ export class DocumentCheck {
   private checkedRevision = -1;
   /** The text length at which the thread stopped; checking resumes once the text is shorter (or on a reset). */
   private stoppedAtLength: number | undefined;
-  last: CheckAnswer | undefined;
+  /** What the last published result says, for the status request (counts only: the findings are not kept here). */
+  last: CheckSummary | undefined;
   /** Closed, or no longer a registry: answers still under way are dropped. */
   private disposed = false;
 
@@ -143,7 +161,7 @@ export class DocumentCheck {
           this.recheck = true;
           return;
         }
-        this.last = answer;
+        this.last = summaryOf(answer);
         this.hooks.publish(answer);
       },
       (err: Error) => {
@@ -157,6 +175,8 @@ export class DocumentCheck {
       },
     ).finally(() => {
       this.inFlight = undefined;
+      // The next spare thread starts after this check, so that loading it does not slow the check down.
+      if (!this.disposed) this.pool.warm();
       if (this.recheck && !this.disposed) {
         this.recheck = false;
         this.run();

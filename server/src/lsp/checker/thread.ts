@@ -144,16 +144,15 @@ export class CheckerPool {
     this.script = script;
   }
 
-  /** Starts the spare thread now, so the first registry opened does not wait for one. */
+  /** Starts the spare thread now (when there is none), so the next registry opened does not wait for one. */
   warm(): void {
     if (!this.disposed && !this.spare?.alive) this.spare = new CheckerThread(this.script);
   }
 
+  /** A thread for a document; the caller starts the next spare with `warm` once its first check is done. */
   acquire(): CheckerThread {
     const thread = this.spare?.alive ? this.spare : new CheckerThread(this.script);
     this.spare = undefined;
-    // The next spare starts once this thread has its document, so the two do not compete for the first check.
-    setTimeout(() => this.warm(), 1000).unref();
     return thread;
   }
 
