@@ -2,11 +2,12 @@
 // in offsets. However long a check takes here (a 20 MB file, a huge value), the main thread keeps answering.
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { RegistryDocument, complete, documentSymbols, entryLenses, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type TextEdit } from '../../service';
+import { RegistryDocument, complete, documentSymbols, entryLenses, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, type ServiceSettings, type TextEdit } from '../../service';
 import { cachedFiles, cachedRepos } from '../../runtime/modelFiles';
 import { settingsForPath } from '../folderSettings';
 import { REGISTRY_FILE_NAME } from '../protocol';
-import { serviceSettings } from '../settings';
+import type { ServerSettings } from '../settings';
+import { readTokenizerFacts } from '../../runtime/tokenizerFacts';
 import { lineStartsOf, TextBuffer } from '../textBuffer';
 import { registryFilesIn, symbolsOfFile } from '../workspaceRegistries';
 import type { Answers, CheckSettings, FileSymbol, FromChecker, Question, ToChecker, WorkspaceSymbolsRequest } from './protocol';
@@ -29,6 +30,11 @@ interface HeldDocument {
 }
 
 let held: HeldDocument | undefined;
+
+/** What the service is given: the settings, the file's path, and the local Hugging Face cache's tokenizer facts. */
+function serviceSettings(settings: ServerSettings, documentPath: string | undefined): ServiceSettings {
+  return { clemcoreVersion: settings.clemcoreVersion, severity: settings.severity, documentPath, tokenizerFacts: (id) => readTokenizerFacts(id) };
+}
 
 class LostText extends Error {
   override name = 'LostText';
