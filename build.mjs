@@ -1,4 +1,5 @@
-// Bundles the extension client, the language server, the CLI and the test worker into dist/ with esbuild.
+// Bundles the extension client, the language server and its checker thread, the CLI and the test worker into dist/
+// with esbuild.
 import { build } from 'esbuild';
 
 const common = {
@@ -16,6 +17,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  // The language server's checker threads (worker_threads), one per open registry.
+  build({ ...common, entryPoints: ['server/src/lsp/checker/worker.ts'], outfile: 'dist/checkWorker.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
   // The test worker is ESM because node-llama-cpp is ESM-only (imported at run time from wherever it is installed).
   build({

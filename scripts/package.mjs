@@ -57,7 +57,7 @@ export function packageVsix({ log = (message) => console.error(message) } = {}) 
     .map((e) => e.name)
     .filter((name) => !VSIX_META.has(name) && !(name.startsWith('extension/') && ALLOWED.some((re) => re.test(name.slice('extension/'.length)))));
   if (unexpected.length > 0) throw new Error(`${path.basename(out)} holds files it should not:\n  ${unexpected.join('\n  ')}`);
-  for (const required of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js']) {
+  for (const required of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/checkWorker.js']) {
     if (!entries.some((e) => e.name === required)) throw new Error(`${path.basename(out)} lacks ${required}`);
   }
   log(`${path.relative(process.cwd(), out) || out}: ${(statSync(out).size / 1024).toFixed(0)} KB, ${entries.length} files`);

@@ -1,7 +1,7 @@
-// The language server: LSP wiring only. Keeps one RegistryDocument per open registry, feeds it the editor's
-// incremental edits as offsets, and publishes the service's findings after a short debounce.
-import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The language server: LSP wiring only. Keeps each open document's text and line index, hands every registry to a
+// checker thread of its own (server/src/lsp/checker), and turns the offsets that come back into LSP ranges. Checks
+// never run on this thread, so requests on one document are answered while another is being checked.
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -10,17 +10,16 @@ import {
   DidChangeConfigurationNotification,
   MarkupKind,
   ProposedFeatures,
+  ResponseError,
   SymbolKind,
   TextDocumentSyncKind,
   type DidChangeTextDocumentParams,
   type InitializeParams,
   type InitializeResult,
-  type Range,
   type SymbolInformation,
 } from 'vscode-languageserver/node';
-import { TextBuffer } from './lsp/textBuffer';
-import { registryFilesIn, symbolsOfFile } from './lsp/workspaceRegistries';
-import { RegistryDocument, complete, type EntrySymbol, documentSymbols, fixAll, foldingRanges, hover, quickFixes, shadowLenses, winnerOf, entryLenses, type FixableFinding, type FixEdit, type RegistryDiagnostic, type TextEdit } from './service';
+import { TextBuffer, type OffsetEdit } from './lsp/textBuffer';
+import type { FixEdit } from './service';
 import { DIAGNOSTIC_SOURCE, rangeOf, toLspDiagnostic } from './lsp/convert';
 import {
   GO_TO_ENTRY_COMMAND,
@@ -34,21 +33,30 @@ import {
   type StatusParams,
   type StatusResult,
 } from './lsp/protocol';
-import { defaultSettings, readSettings, serviceSettings, type ServerSettings } from './lsp/settings';
-import { cachedFiles, cachedRepos } from './runtime/modelFiles';
+import { defaultSettings, readSettings, type ServerSettings } from './lsp/settings';
+import { settingsForPath } from './lsp/folderSettings';
+import { FailureLog } from './lsp/failureLog';
+import { openTransport } from './lsp/transport';
+import { isObject } from './lsp/paramShapes';
+import { DocumentCheck } from './lsp/checker/documentCheck';
+import { CheckerGone, CheckerPool, type CheckerThread } from './lsp/checker/thread';
+import type { CheckAnswer, CheckSettings, FileSymbol } from './lsp/checker/protocol';
 
-const connection = createConnection(ProposedFeatures.all);
+// Handler failures go to the client's log once per kind; `connection` is set right below.
+const failures = new FailureLog((line) => connection.console.error(line));
+const transport = openTransport(process.argv.slice(2), {
+  dropped: (problem) => failures.notice(problem, `clem-registry: ignored a message: ${problem}.`),
+});
+const connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
+const pool = new CheckerPool();
 
 /** One synced document. Every JSON document the client sends is kept (cheaply), so a late "check as registry" needs no resend. */
 interface OpenDocument {
   text: TextBuffer;
-  /** The service's view while the document is a registry; rebuilt from `text` when undefined. */
-  registry?: RegistryDocument;
-  /** Edits since the registry last saw the text, each against the text left by the previous one. */
-  pending: TextEdit[];
-  timer?: NodeJS.Timeout;
-  /** Findings of the last check, for the status request. */
-  findings: RegistryDiagnostic[];
+  /** Its checking, while the document is a registry. */
+  check?: DocumentCheck;
+  /** The user was told that checking it stopped (once per open, however often it stops). */
+  toldStopped?: boolean;
 }
 
 const documents = new Map<string, OpenDocument>();
@@ -56,10 +64,7 @@ const documents = new Map<string, OpenDocument>();
 let extraRegistries = new Set<string>();
 /** The settings outside any workspace folder (user and workspace level). */
 let settings: ServerSettings = defaultSettings();
-/**
- * Each workspace folder's settings, by the folder's path: in a multi-root workspace a folder can check against
- * another clemcore version or change severities. Documents outside every folder use `settings`.
- */
+/** Each workspace folder's settings, by the folder's path. Documents outside every folder use `settings`. */
 let folderSettings = new Map<string, ServerSettings>();
 /** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
 let settingsLoaded = false;
@@ -72,40 +77,40 @@ let workspaceFolderUris: string[] = [];
 let snippetEditSupport = false;
 /** Whether the client takes snippets (tab stops) in completion items; plain text otherwise. */
 let snippetSupport = false;
+/** The thread that reads registry files on disk for workspace symbols, started on first use. */
+let workspaceThread: CheckerThread | undefined;
 
-// ---- safety: a bug must cost one document's diagnostics, never the server -------------------------------------------
+// ---- safety: a bug must cost one answer or one document's diagnostics, never the server ------------------------------
 
-function describeError(err: unknown): string {
-  // Messages are cut short: they could quote document text, which must not end up in logs.
-  if (err instanceof Error) {
-    const frames = (err.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at ')).slice(0, 8).join('\n');
-    return `${err.name}: ${err.message.slice(0, 200)}\n${frames}`;
-  }
-  return String(err).slice(0, 200);
-}
-
-function logFailure(what: string, err: unknown): void {
+/** Runs a notification handler body, logging a failure (once per kind) instead of throwing. */
+function guard(what: string, body: () => void): void {
   try {
-    connection.console.error(`clem-registry: ${what} failed: ${describeError(err)}`);
-  } catch {
-    // the connection itself is gone; nothing left to tell
-  }
-}
-
-/** Runs a handler body, logging instead of throwing. */
-function guard<T>(what: string, fallback: T, body: () => T): T {
-  try {
-    return body();
+    body();
   } catch (err) {
-    logFailure(what, err);
-    return fallback;
+    failures.report(what, err);
   }
 }
 
-process.on('uncaughtException', (err) => logFailure('an unexpected operation', err));
-process.on('unhandledRejection', (err) => logFailure('an unexpected asynchronous operation', err));
+/**
+ * Wraps a request handler: a failure is logged once per kind and answered with `fallback`, never with the text of an
+ * exception. A stale answer (ContentModified) goes to the client as the protocol error it is.
+ */
+function answer<P, R>(what: string, fallback: R, body: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
+  return async (params) => {
+    try {
+      return await body(params);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      if (!(err instanceof CheckerGone)) failures.report(what, err);
+      return fallback;
+    }
+  };
+}
 
-// ---- which documents are registries -------------------------------------------------------------------------------
+process.on('uncaughtException', (err) => failures.report('an unexpected operation', err));
+process.on('unhandledRejection', (err) => failures.report('an unexpected asynchronous operation', err));
+
+// ---- which documents are registries, and with which settings ------------------------------------------------------
 
 function fileNameOf(uri: string): string {
   const path = uri.replace(/[?#].*$/, '');
@@ -121,20 +126,6 @@ function isRegistry(uri: string): boolean {
   return fileNameOf(uri) === REGISTRY_FILE_NAME || extraRegistries.has(uri);
 }
 
-/** The settings that apply to a file: those of the innermost workspace folder that holds it. */
-function settingsForPath(file: string | undefined): ServerSettings {
-  if (file === undefined || folderSettings.size === 0) return settings;
-  let best: string | undefined;
-  for (const folder of folderSettings.keys()) {
-    if ((file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)) && (best === undefined || folder.length > best.length)) best = folder;
-  }
-  return best === undefined ? settings : folderSettings.get(best)!;
-}
-
-function settingsFor(uri: string): ServerSettings {
-  return settingsForPath(documentPathOf(uri));
-}
-
 function documentPathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
@@ -144,69 +135,66 @@ function documentPathOf(uri: string): string | undefined {
   }
 }
 
+function settingsFor(uri: string): ServerSettings {
+  return settingsForPath(documentPathOf(uri), settings, folderSettings);
+}
+
+function checkSettingsFor(uri: string): CheckSettings {
+  return { settings: settingsFor(uri), documentPath: documentPathOf(uri) };
+}
+
 // ---- checking and publishing ----------------------------------------------------------------------------------------
 
-/** Brings the registry view in step with the text and re-runs the service; a failure leaves no findings. */
-function check(uri: string, doc: OpenDocument): void {
-  try {
-    if (doc.registry && doc.pending.length > 0) {
-      doc.registry.update(doc.pending);
-      // A drifted view would put every range in the wrong place; the lengths tell without rebuilding any text.
-      if (doc.registry.textLength !== doc.text.textLength) {
-        connection.console.warn(`clem-registry: the registry view of ${uri} was out of step with the editor; rebuilt it.`);
-        doc.registry = undefined;
-      }
-    }
-    doc.pending = [];
-    doc.registry ??= new RegistryDocument(doc.text.getText(), serviceSettings(settingsFor(uri), documentPathOf(uri)));
-    doc.findings = doc.registry.diagnostics();
-  } catch (err) {
-    logFailure(`checking ${uri}`, err);
-    doc.registry = undefined;
-    doc.pending = [];
-    doc.findings = [];
-  }
-}
-
-function publish(uri: string): void {
-  const doc = documents.get(uri);
-  if (!doc) return;
-  if (doc.timer) clearTimeout(doc.timer);
-  doc.timer = undefined;
-  if (!settingsLoaded || !isRegistry(uri)) return;
-  check(uri, doc);
+function publish(uri: string, doc: OpenDocument, result: CheckAnswer | undefined): void {
+  if (!settingsLoaded || !isRegistry(uri) || documents.get(uri) !== doc) return;
   const diagnostics = [];
-  for (const finding of doc.findings) {
-    const converted = guard(`converting a finding of ${uri}`, undefined, () => toLspDiagnostic(doc.text, finding));
-    if (converted) diagnostics.push(converted);
+  for (const finding of result?.findings ?? []) {
+    try {
+      diagnostics.push(toLspDiagnostic(doc.text, finding));
+    } catch (err) {
+      failures.report('converting a finding to a range', err);
+    }
   }
-  void connection.sendDiagnostics({ uri, version: doc.text.version, diagnostics }).catch((err) => logFailure(`publishing ${uri}`, err));
+  void connection.sendDiagnostics({ uri, version: doc.text.version, diagnostics }).catch((err) => failures.report('publishing diagnostics', err));
 }
 
-/** Publishes after `debounceMs` of quiet (at once when it is 0), so typing does not re-check on every key. */
-function schedulePublish(uri: string): void {
-  const doc = documents.get(uri);
-  if (!doc || !settingsLoaded || !isRegistry(uri)) return;
-  if (doc.timer) clearTimeout(doc.timer);
-  doc.timer = undefined;
-  const { debounceMs } = settingsFor(uri);
-  if (debounceMs <= 0) {
-    publish(uri);
-    return;
-  }
-  doc.timer = setTimeout(() => guard(`publishing ${uri}`, undefined, () => publish(uri)), debounceMs);
+function startChecking(uri: string, doc: OpenDocument): void {
+  doc.check?.dispose();
+  const name = fileNameOf(uri);
+  doc.check = new DocumentCheck(pool, doc.text, checkSettingsFor(uri), {
+    publish: (result) => publish(uri, doc, result),
+    failed: (what, err) => failures.report(`${what} a registry`, err),
+    stopped: (reason) => {
+      const line = `clem-registry stopped checking ${name} because ${reason}. It checks it again when the file gets shorter, is reopened, or the settings change.`;
+      failures.notice(`stopped ${uri}`, line);
+      if (doc.toldStopped) return;
+      doc.toldStopped = true;
+      connection.window.showWarningMessage(line);
+    },
+  });
+}
+
+function stopChecking(doc: OpenDocument): void {
+  doc.check?.dispose();
+  doc.check = undefined;
+}
+
+/** Checks after the debounce of the document's settings (at once when `now`). */
+function schedule(uri: string, doc: OpenDocument, now = false): void {
+  if (!settingsLoaded || !doc.check) return;
+  doc.check.schedule(now ? 0 : settingsFor(uri).debounceMs);
 }
 
 function clearDiagnostics(uri: string): void {
-  void connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err) => logFailure(`clearing ${uri}`, err));
+  void connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err) => failures.report('clearing diagnostics', err));
 }
 
-/** After a settings change: every registry is rebuilt with the new settings and republished. */
-function rebuildAll(): void {
+/** After a settings change: every registry is checked again with its new settings. */
+function recheckAll(): void {
   for (const [uri, doc] of documents) {
-    doc.registry = undefined;
-    doc.pending = [];
-    if (isRegistry(uri)) guard(`publishing ${uri}`, undefined, () => publish(uri));
+    if (!doc.check) continue;
+    doc.check.settingsChanged(checkSettingsFor(uri));
+    schedule(uri, doc, true);
   }
 }
 
@@ -227,7 +215,7 @@ function applySettings(raw: unknown, perFolder: [string, unknown][] = []): void 
   settings = read(raw);
   folderSettings = new Map(perFolder.map(([folder, value]) => [folder, read(value)]));
   settingsLoaded = true;
-  rebuildAll();
+  recheckAll();
 }
 
 async function pullSettings(): Promise<void> {
@@ -236,13 +224,14 @@ async function pullSettings(): Promise<void> {
   try {
     answers = await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }, ...folders.map(([uri]) => ({ scopeUri: uri, section: SETTINGS_SECTION }))]);
   } catch (err) {
-    logFailure('reading the clemRegistry settings', err);
+    failures.report('reading the clemRegistry settings', err);
   }
-  const perFolder = folders.map(([, file], i): [string, unknown] => [file, answers?.[i + 1]]);
-  guard('applying settings', undefined, () => applySettings(answers?.[0], perFolder));
+  const list = Array.isArray(answers) ? answers : [];
+  const perFolder = folders.map(([, file], i): [string, unknown] => [file, list[i + 1]]);
+  guard('applying settings', () => applySettings(list[0], perFolder));
 }
 
-// ---- LSP handlers ---------------------------------------------------------------------------------------------------
+// ---- lifecycle ------------------------------------------------------------------------------------------------------
 
 let dynamicConfigurationRegistration = false;
 let workspaceFoldersChange = false;
@@ -253,17 +242,20 @@ function setWorkspaceFolders(uris: string[]): void {
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  setWorkspaceFolders((params.workspaceFolders ?? []).map((f) => f.uri));
-  if (!workspaceFolders.length && params.rootUri) setWorkspaceFolders([params.rootUri]);
-  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-  snippetEditSupport = (params.capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
-  dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-  workspaceFoldersChange = params.capabilities.workspace?.workspaceFolders === true;
+  // The gate made sure params and params.capabilities are objects; the rest is read defensively.
+  const capabilities = params.capabilities;
+  canPullConfiguration = capabilities.workspace?.configuration === true;
+  const folders = Array.isArray(params.workspaceFolders) ? params.workspaceFolders.filter((f) => isObject(f) && typeof f.uri === 'string') : [];
+  setWorkspaceFolders(folders.map((f) => f.uri));
+  if (!workspaceFolders.length && typeof params.rootUri === 'string') setWorkspaceFolders([params.rootUri]);
+  snippetSupport = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  snippetEditSupport = (capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
+  dynamicConfigurationRegistration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
   if (!canPullConfiguration) {
     // Clients without workspace/configuration may pass settings at startup instead.
     const options = params.initializationOptions as { settings?: { clemRegistry?: unknown } } | undefined;
-    guard('reading initialization options', undefined, () => applySettings(options?.settings?.clemRegistry));
+    guard('reading initialization options', () => applySettings(isObject(options) && isObject(options.settings) ? options.settings.clemRegistry : undefined));
   }
   return {
     capabilities: {
@@ -283,14 +275,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  // A checker thread starts now, so the first registry opened does not wait for one to load the service.
+  guard('starting a checker thread', () => pool.warm());
   if (dynamicConfigurationRegistration) {
     void connection.client
       .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
-      .catch((err) => logFailure('registering for settings changes', err));
+      .catch((err) => failures.report('registering for settings changes', err));
   }
   if (canPullConfiguration) void pullSettings();
   if (workspaceFoldersChange) {
-    connection.workspace.onDidChangeWorkspaceFolders((event) => guard('updating the workspace folders', undefined, () => {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => guard('updating the workspace folders', () => {
       const removed = new Set(event.removed.map((f) => f.uri));
       setWorkspaceFolders([...workspaceFolderUris.filter((uri) => !removed.has(uri)), ...event.added.map((f) => f.uri)]);
       if (canPullConfiguration) void pullSettings();
@@ -303,108 +297,108 @@ connection.onDidChangeConfiguration((params) => {
     void pullSettings();
     return;
   }
-  const pushed = (params.settings as { clemRegistry?: unknown } | null | undefined)?.clemRegistry;
-  guard('applying settings', undefined, () => applySettings(pushed));
+  const pushed = isObject(params) && isObject(params.settings) ? params.settings.clemRegistry : undefined;
+  guard('applying settings', () => applySettings(pushed));
 });
 
-connection.onDidOpenTextDocument((params) => guard(`opening ${params.textDocument.uri}`, undefined, () => {
-  const { uri, languageId, version, text } = params.textDocument;
+connection.onShutdown(() => {
+  for (const doc of documents.values()) stopChecking(doc);
+  workspaceThread?.terminate();
+  pool.dispose();
+});
+
+// ---- document sync --------------------------------------------------------------------------------------------------
+
+connection.onDidOpenTextDocument((params) => guard('opening a document', () => {
+  const { uri, version, text } = params.textDocument;
   const previous = documents.get(uri);
-  if (previous?.timer) clearTimeout(previous.timer);
-  void languageId;
-  documents.set(uri, { text: new TextBuffer(uri, version, text), pending: [], findings: [] });
-  // An open is shown at once: the debounce is for typing.
-  if (settingsLoaded && isRegistry(uri)) publish(uri);
+  if (previous) stopChecking(previous);
+  const doc: OpenDocument = { text: new TextBuffer(uri, version, text) };
+  documents.set(uri, doc);
+  if (isRegistry(uri)) {
+    startChecking(uri, doc);
+    // An open is shown at once: the debounce is for typing.
+    schedule(uri, doc, true);
+  }
 }));
 
-connection.onDidChangeTextDocument((params: DidChangeTextDocumentParams) => guard(`editing ${params.textDocument.uri}`, undefined, () => {
+connection.onDidChangeTextDocument((params: DidChangeTextDocumentParams) => guard('applying a change', () => {
   const uri = params.textDocument.uri;
   const doc = documents.get(uri);
   if (!doc) {
-    connection.console.warn(`clem-registry: a change for ${uri}, which is not open, was ignored.`);
+    failures.notice('change of a closed document', 'clem-registry: a change for a document that is not open was ignored.');
     return;
   }
-  try {
-    for (const change of params.contentChanges) {
-      // Offsets against the text before this change; the next change sees the text this one leaves.
-      const edit = doc.text.apply(change, params.textDocument.version);
-      if ('range' in change) {
-        doc.pending.push(edit);
-      } else {
-        doc.registry = undefined;
-        doc.pending = [];
-      }
-    }
-  } catch (err) {
-    logFailure(`applying a change to ${uri}`, err);
-    doc.registry = undefined;
-    doc.pending = [];
+  const edits: OffsetEdit[] = [];
+  let replaced = false;
+  for (const change of params.contentChanges) {
+    // Offsets against the text before this change; the next change sees the text this one leaves.
+    const edit = doc.text.apply(change, params.textDocument.version);
+    if ('range' in change && change.range) edits.push(edit);
+    else replaced = true;
   }
-  // Only registries need the pending edits; other documents just follow the text.
-  if (!isRegistry(uri) || !doc.registry) doc.pending = [];
-  schedulePublish(uri);
+  if (!doc.check) return;
+  if (replaced) doc.check.reset();
+  else doc.check.edited(edits);
+  schedule(uri, doc);
 }));
 
-connection.onDidCloseTextDocument((params) => guard(`closing ${params.textDocument.uri}`, undefined, () => {
+connection.onDidCloseTextDocument((params) => guard('closing a document', () => {
   const uri = params.textDocument.uri;
   const doc = documents.get(uri);
-  if (doc?.timer) clearTimeout(doc.timer);
   documents.delete(uri);
-  if (doc && isRegistry(uri)) clearDiagnostics(uri);
+  if (doc?.check) {
+    stopChecking(doc);
+    clearDiagnostics(uri);
+  }
 }));
 
-connection.onNotification(REGISTRY_FILES_NOTIFICATION, (params: RegistryFilesParams) => guard('updating the registry files', undefined, () => {
-  const uris = Array.isArray(params?.uris) ? params.uris.filter((u): u is string => typeof u === 'string') : [];
+connection.onNotification(REGISTRY_FILES_NOTIFICATION, (params: RegistryFilesParams) => guard('updating the registry files', () => {
   const before = new Map([...documents.keys()].map((uri) => [uri, isRegistry(uri)]));
-  extraRegistries = new Set(uris);
+  extraRegistries = new Set(params.uris);
   for (const [uri, was] of before) {
     const now = isRegistry(uri);
     if (was === now) continue;
     const doc = documents.get(uri)!;
-    doc.registry = undefined;
-    doc.pending = [];
-    doc.findings = [];
-    if (now) guard(`publishing ${uri}`, undefined, () => publish(uri));
-    else clearDiagnostics(uri);
+    if (now) {
+      startChecking(uri, doc);
+      schedule(uri, doc, true);
+    } else {
+      stopChecking(doc);
+      clearDiagnostics(uri);
+    }
   }
 }));
 
-connection.onRequest(STATUS_REQUEST, (params: StatusParams): StatusResult => guard('answering a status request', notARegistry(), () => {
-  const uri = typeof params?.uri === 'string' ? params.uri : '';
+connection.onRequest(STATUS_REQUEST, answer('answering a status request', notARegistry(), async (params: StatusParams): Promise<StatusResult> => {
+  const uri = params.uri;
   const doc = documents.get(uri);
-  if (!doc || !isRegistry(uri)) return notARegistry(uri);
-  // Counts must match what the editor shows: publish what the debounce still holds. Nothing else is re-checked
+  if (!doc?.check || !isRegistry(uri)) return notARegistry(uri);
+  // Counts must match what the editor shows: the check the debounce still holds runs now. Nothing else is re-checked
   // here: the client asks again whenever diagnostics change, so a re-check would loop on a file that fails.
-  if (doc.timer) publish(uri);
-  let errors = 0;
-  let warnings = 0;
-  for (const f of doc.findings) {
-    if (f.severity === 'error') errors++;
-    else if (f.severity === 'warning') warnings++;
-  }
-  return {
-    isRegistry: true,
-    version: doc.registry?.version ?? settingsFor(uri).clemcoreVersion,
-    entries: doc.registry?.entryCount ?? 0,
-    errors,
-    warnings,
-  };
+  if (settingsLoaded) await doc.check.checkNow();
+  const last = doc.check.last;
+  return { isRegistry: true, version: last?.clemcoreVersion ?? settingsFor(uri).clemcoreVersion, entries: last?.entries ?? 0, errors: last?.errors ?? 0, warnings: last?.warnings ?? 0 };
 }));
 
-// ---- authoring help: outline, folding, hover (all from the service) -------------------------------------------------
-
-/** The registry view of a document, brought up to date with the edits the debounce still holds. */
-function registryOf(uri: string): { doc: OpenDocument; registry: RegistryDocument } | undefined {
-  const doc = documents.get(uri);
-  if (!doc || !settingsLoaded || !isRegistry(uri)) return undefined;
-  if (doc.timer || doc.pending.length || !doc.registry) publish(uri);
-  return doc.registry ? { doc, registry: doc.registry } : undefined;
+function notARegistry(uri?: string): StatusResult {
+  return { isRegistry: false, version: (uri === undefined ? settings : settingsFor(uri)).clemcoreVersion, entries: 0, errors: 0, warnings: 0 };
 }
 
-connection.onDocumentSymbol((params) => guard(`listing the entries of ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
+// ---- authoring help: each asks the document's checker thread, then maps offsets to ranges here ----------------------
+
+/** The open registry at `uri` with its checking, when there is one to ask. */
+function registryAt(uri: string): { doc: OpenDocument; check: DocumentCheck } | undefined {
+  const doc = documents.get(uri);
+  if (!doc?.check || !settingsLoaded || !isRegistry(uri)) return undefined;
+  return { doc, check: doc.check };
+}
+
+connection.onDocumentSymbol(answer('listing the entries of a registry', null, async (params) => {
+  const found = registryAt(params.textDocument.uri);
   if (!found) return null;
-  return documentSymbols(found.registry).map((s) => ({
+  const symbols = await found.check.ask({ kind: 'symbols' });
+  return symbols.map((s) => ({
     name: s.name,
     detail: s.detail,
     kind: SymbolKind.Object,
@@ -413,58 +407,59 @@ connection.onDocumentSymbol((params) => guard(`listing the entries of ${params.t
   }));
 }));
 
-connection.onFoldingRanges((params) => guard(`folding ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
+connection.onFoldingRanges(answer('folding a registry', null, async (params) => {
+  const found = registryAt(params.textDocument.uri);
   if (!found) return null;
-  return foldingRanges(found.registry)
+  const spans = await found.check.ask({ kind: 'folding' });
+  return spans
     .map((r) => ({ startLine: found.doc.text.positionAt(r.startOffset).line, endLine: found.doc.text.positionAt(r.endOffset).line }))
     .filter((r) => r.endLine > r.startLine);
 }));
 
-connection.onHover((params) => guard(`hovering in ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
+connection.onHover(answer('answering a hover', null, async (params) => {
+  const found = registryAt(params.textDocument.uri);
   if (!found) return null;
-  const h = hover(found.registry, found.doc.text.offsetAt(params.position));
+  const h = await found.check.ask({ kind: 'hover', offset: found.doc.text.offsetAt(params.position) });
   if (!h) return null;
   return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(found.doc.text, h.offset, h.length) };
 }));
 
-connection.onCodeLens((params) => guard(`listing code lenses of ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
-  if (!found) return null;
+connection.onCodeLens(answer('listing code lenses', null, async (params) => {
   const uri = params.textDocument.uri;
-  const actions = entryLenses(found.registry).map((l) => ({
-    range: rangeOf(found.doc.text, l.at.offset, l.at.length),
+  const found = registryAt(uri);
+  if (!found) return null;
+  const { entries, shadows } = await found.check.ask({ kind: 'lenses' });
+  const text = found.doc.text;
+  const actions = entries.map((l) => ({
+    range: rangeOf(text, l.at.offset, l.at.length),
     command: l.action === 'test'
       ? { title: '$(play) Test entry', tooltip: 'Run this entry through llama.cpp as clemcore would, and report each stage', command: TEST_ENTRY_COMMAND, arguments: [uri, l.index, l.modelName] }
       : { title: 'Preview template', tooltip: 'Render the chat template for a sample conversation, without loading weights', command: PREVIEW_TEMPLATE_COMMAND, arguments: [uri, l.index, l.modelName] },
   }));
-  const shadows = shadowLenses(found.registry).map((l) => ({
-    range: rangeOf(found.doc.text, l.at.offset, l.at.length),
-    command: { title: l.title, command: GO_TO_ENTRY_COMMAND, arguments: [uri, rangeOf(found.doc.text, l.target.offset, l.target.length)] },
+  const links = shadows.map((l) => ({
+    range: rangeOf(text, l.at.offset, l.at.length),
+    command: { title: l.title, command: GO_TO_ENTRY_COMMAND, arguments: [uri, rangeOf(text, l.target.offset, l.target.length)] },
   }));
-  return [...actions, ...shadows];
+  return [...actions, ...links];
 }));
 
-connection.onDefinition((params) => guard(`finding the winning entry in ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
+connection.onDefinition(answer('finding the winning entry', null, async (params) => {
+  const found = registryAt(params.textDocument.uri);
   if (!found) return null;
-  const target = winnerOf(found.registry, found.doc.text.offsetAt(params.position));
+  const target = await found.check.ask({ kind: 'definition', offset: found.doc.text.offsetAt(params.position) });
   return target ? { uri: params.textDocument.uri, range: rangeOf(found.doc.text, target.offset, target.length) } : null;
 }));
 
-/** The local Hugging Face cache, read (never downloaded to) to complete `huggingface_id` and `filename`. */
-const LOCAL_MODELS = { repos: () => cachedRepos(), files: (id: string) => cachedFiles(id) };
-
 const COMPLETION_KINDS = { key: CompletionItemKind.Property, value: CompletionItemKind.Value, entry: CompletionItemKind.Snippet } as const;
 
-connection.onCompletion((params) => guard(`completing in ${params.textDocument.uri}`, null, () => {
-  const found = registryOf(params.textDocument.uri);
+connection.onCompletion(answer('completing', null, async (params) => {
+  const found = registryAt(params.textDocument.uri);
   if (!found) return null;
-  const { doc, registry } = found;
-  const offset = doc.text.offsetAt(params.position);
-  return complete(registry, offset, LOCAL_MODELS).map((c) => {
-    const text = c.isSnippet && !snippetSupport ? snippetAsText(c.insertText) : c.insertText;
+  const text = found.doc.text;
+  const offset = text.offsetAt(params.position);
+  const items = await found.check.ask({ kind: 'complete', offset });
+  return items.map((c) => {
+    const insert = c.isSnippet && !snippetSupport ? snippetAsText(c.insertText) : c.insertText;
     const span = c.replace ?? { offset, length: 0 };
     return {
       label: c.label,
@@ -474,7 +469,7 @@ connection.onCompletion((params) => guard(`completing in ${params.textDocument.u
       sortText: c.sortText,
       filterText: c.replace ? JSON.stringify(c.label.replace(/^"|"$/g, '')) : undefined,
       insertTextFormat: c.isSnippet && snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      textEdit: { range: rangeOf(doc.text, span.offset, span.length), newText: text },
+      textEdit: { range: rangeOf(text, span.offset, span.length), newText: insert },
     };
   });
 }));
@@ -484,79 +479,81 @@ function snippetAsText(snippet: string): string {
   return snippet.replace(/\$\{\d+\|([^,|}]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
 }
 
-connection.onWorkspaceSymbol((params) => guard('finding entries in the workspace', [], () => {
+connection.onWorkspaceSymbol(answer('finding entries in the workspace', [] as SymbolInformation[], async (params) => {
   const query = params.query.toLowerCase();
   const out: SymbolInformation[] = [];
-  const seen = new Set<string>();
-  const add = (uri: string, symbols: EntrySymbol[], position: (offset: number, length: number) => Range) => {
-    seen.add(uri);
-    for (const s of symbols) {
-      if (query && !s.name.toLowerCase().includes(query)) continue;
-      out.push({ name: s.name, containerName: s.detail, kind: SymbolKind.Object, location: { uri, range: position(s.selectionOffset, s.selectionLength) } });
-    }
+  const add = (uri: string, name: string, detail: string | undefined, range: FileSymbol['range']) => {
+    if (!query || name.toLowerCase().includes(query)) out.push({ name, containerName: detail, kind: SymbolKind.Object, location: { uri, range } });
   };
   // Open registries first: their text may be newer than the file on disk.
-  for (const uri of documents.keys()) {
-    const found = registryOf(uri);
-    if (found) add(uri, documentSymbols(found.registry), (o, l) => rangeOf(found.doc.text, o, l));
-  }
-  for (const file of registryFilesIn(workspaceFolders, REGISTRY_FILE_NAME)) {
-    const uri = pathToFileURL(file).toString();
-    if (seen.has(uri)) continue;
-    const symbols = symbolsOfFile(file, serviceSettings(settingsForPath(file), file));
-    if (symbols) {
-      const buffer = new TextBuffer(uri, 0, symbols.text);
-      add(uri, symbols.symbols, (o, l) => rangeOf(buffer, o, l));
+  const open = [...documents.keys()].flatMap((uri) => {
+    const found = registryAt(uri);
+    return found ? [{ uri, found }] : [];
+  });
+  await Promise.all(open.map(async ({ uri, found }) => {
+    try {
+      for (const s of await found.check.ask({ kind: 'symbols' })) add(uri, s.name, s.detail, rangeOf(found.doc.text, s.selectionOffset, s.selectionLength));
+    } catch (err) {
+      if (!(err instanceof ResponseError || err instanceof CheckerGone)) failures.report('listing the entries of a registry', err);
     }
-  }
+  }));
+  if (!workspaceThread?.alive) workspaceThread = pool.acquire();
+  const onDisk = await workspaceThread.ask({
+    kind: 'workspaceSymbols',
+    request: {
+      folders: workspaceFolders,
+      skip: open.map(({ uri }) => documentPathOf(uri)).filter((p): p is string => p !== undefined),
+      query: params.query,
+      settings,
+      folderSettings: [...folderSettings],
+    },
+  });
+  for (const s of onDisk.answer) out.push({ name: s.name, containerName: s.detail, kind: SymbolKind.Object, location: { uri: s.uri, range: s.range } });
   return out;
 }));
 
 /** "Fix all of this kind in the file", usable from `editor.codeActionsOnSave`. */
 const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.clemRegistry`;
 
-connection.onCodeAction((params) => guard(`offering fixes in ${params.textDocument.uri}`, null, () => {
+connection.onCodeAction(answer('offering fixes', null, async (params) => {
   const uri = params.textDocument.uri;
-  const found = registryOf(uri);
+  const found = registryAt(uri);
   if (!found) return null;
-  const { doc, registry } = found;
+  const text = found.doc.text;
+  const version = text.version;
   const toEdits = (edits: FixEdit[]) => {
     if (snippetEditSupport && edits.some((e) => e.snippet !== undefined)) {
       return {
         documentChanges: [{
-          textDocument: { uri, version: doc.text.version },
+          textDocument: { uri, version },
           edits: edits.map((e) => (e.snippet !== undefined
-            ? { range: rangeOf(doc.text, e.offset, e.length), snippet: { kind: 'snippet' as const, value: e.snippet } }
-            : { range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })),
+            ? { range: rangeOf(text, e.offset, e.length), snippet: { kind: 'snippet' as const, value: e.snippet } }
+            : { range: rangeOf(text, e.offset, e.length), newText: e.newText })),
         }],
       };
     }
-    return { changes: { [uri]: edits.map((e) => ({ range: rangeOf(doc.text, e.offset, e.length), newText: e.newText })) } };
+    return { changes: { [uri]: edits.map((e) => ({ range: rangeOf(text, e.offset, e.length), newText: e.newText })) } };
   };
   const only = params.context.only;
   // `source`, `source.fixAll` and our own kind all ask for fix-all (the Source Action menu, codeActionsOnSave).
   if (only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`))) {
-    const edits = fixAll(registry, doc.findings);
+    const edits = await found.check.ask({ kind: 'fixAll' });
     return edits.length ? [{ title: 'Fix all clem-registry escaping and punctuation problems', kind: FIX_ALL_KIND, edit: toEdits(edits) }] : [];
   }
-  const actions = [];
-  for (const d of params.context.diagnostics) {
-    if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string') continue;
-    const offset = doc.text.offsetAt(d.range.start);
-    const finding = { code: d.code, offset, length: doc.text.offsetAt(d.range.end) - offset, data: d.data as FixableFinding['data'] };
-    for (const fix of quickFixes(registry, finding)) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred, edit: toEdits(fix.edits) });
-    }
-  }
-  return actions;
+  const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string');
+  if (!ours.length) return [];
+  const findings = ours.map((d) => {
+    const offset = text.offsetAt(d.range.start);
+    return { code: d.code as string, offset, length: text.offsetAt(d.range.end) - offset, data: isObject(d.data) ? d.data : undefined };
+  });
+  const fixes = await found.check.ask({ kind: 'quickFixes', findings });
+  return ours.flatMap((d, i) => fixes[i].map((fix) => ({
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: fix.preferred,
+    edit: toEdits(fix.edits),
+  })));
 }));
-
-function notARegistry(uri?: string): StatusResult {
-  return { isRegistry: false, version: (uri === undefined ? settings : settingsFor(uri)).clemcoreVersion, entries: 0, errors: 0, warnings: 0 };
-}
-
-connection.onShutdown(() => {
-  for (const doc of documents.values()) if (doc.timer) clearTimeout(doc.timer);
-});
 
 connection.listen();

@@ -85,9 +85,8 @@ export class LspClient {
     void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
 
-  /** Sends one didChange with these changes (applied in order); returns the new version. */
-  change(uri: string, changes: TextDocumentContentChangeEvent[]): number {
-    const version = (this.versions.get(uri) ?? 0) + 1;
+  /** Sends one didChange with these changes (applied in order); returns the new version (`version` when given). */
+  change(uri: string, changes: TextDocumentContentChangeEvent[], version = (this.versions.get(uri) ?? 0) + 1): number {
     this.versions.set(uri, version);
     void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
     return version;
@@ -118,7 +117,7 @@ export class LspClient {
   }
 
   /** The first publish for `uri` so far or to come that satisfies `accept` (default: any). */
-  async waitFor(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, what = `diagnostics of ${uri}`): Promise<PublishDiagnosticsParams> {
+  async waitFor(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, what = `diagnostics of ${uri}`, ms = WAIT_MS): Promise<PublishDiagnosticsParams> {
     const find = () => this.publishes(uri).find(accept);
     return withTimeout(new Promise<PublishDiagnosticsParams>((resolve) => {
       const check = () => {
@@ -127,7 +126,7 @@ export class LspClient {
         else this.waiters.push(check);
       };
       check();
-    }), what);
+    }), what, ms);
   }
 
   /** The publish for `uri` at exactly this document version. */
@@ -154,6 +153,60 @@ export class LspClient {
 
   kill(): void {
     this.connection.dispose();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * The bundled server over stdio without any handshake: the test writes raw bytes and reads what comes back (messages
+ * on stdout, lines on stderr, the exit code).
+ */
+export class RawServer {
+  readonly messages: Record<string, unknown>[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor() {
+    this.child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.stdin!.on('error', () => undefined); // writing to a server that exited
+    new StreamMessageReader(this.child.stdout!).listen((m) => {
+      this.messages.push(m as unknown as Record<string, unknown>);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  write(bytes: string | Buffer): void {
+    this.child.stdin!.write(bytes);
+  }
+
+  /** Writes one well-framed message. */
+  send(message: Record<string, unknown>): void {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+    this.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
+  }
+
+  /** The first message so far or to come that satisfies `accept`. */
+  waitFor(accept: (m: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> {
+    return withTimeout(new Promise((resolve) => {
+      const check = () => {
+        const hit = this.messages.find(accept);
+        if (hit) resolve(hit);
+        else this.waiters.push(check);
+      };
+      check();
+    }), what);
+  }
+
+  /** The response to the request with this id. */
+  response(id: number | string | null): Promise<Record<string, unknown>> {
+    return this.waitFor((m) => m.id === id && !('method' in m), `the response to request ${JSON.stringify(id)}`);
+  }
+
+  kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 }

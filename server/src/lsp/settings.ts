@@ -1,7 +1,9 @@
 // Reads the `clemRegistry` settings the client sends into validated server settings; anything malformed falls back
 // to the default, so a typo in settings.json never stops checking.
-import { DIAGNOSTIC_CODES, getSchemaSet, type ServiceSettings, type Severity } from '../service';
-import { readTokenizerFacts } from '../runtime/tokenizerFacts';
+// The service's modules are imported one by one: the main thread needs its codes and versions, not the checker.
+import { DIAGNOSTIC_CODES } from '../service/codes';
+import { getSchemaSet } from '../service/schemaSet';
+import type { Severity } from '../service/types';
 
 export interface ServerSettings {
   clemcoreVersion: string;
@@ -43,8 +45,4 @@ export function readSettings(raw: unknown): { settings: ServerSettings; problems
     settings.debounceMs = Math.min(Math.max(Math.round(r.debounceMs), 0), MAX_DEBOUNCE_MS);
   }
   return { settings, problems };
-}
-
-export function serviceSettings(settings: ServerSettings, documentPath: string | undefined): ServiceSettings {
-  return { clemcoreVersion: settings.clemcoreVersion, severity: settings.severity, documentPath, tokenizerFacts: (id) => readTokenizerFacts(id) };
 }

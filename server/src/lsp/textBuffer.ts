@@ -1,6 +1,6 @@
 // An open document's text and line index. Unlike vscode-languageserver-textdocument, an incremental change does not
 // rebuild the whole text: the line index is updated in place and the text is rebuilt only when someone reads it,
-// so typing in a 2 MB registry costs microseconds here.
+// so typing in a 2 MB registry costs microseconds here. `\r\n`, `\n` and a lone `\r` each end a line, as in LSP.
 import type { Position, Range } from 'vscode-languageserver/node';
 
 export interface ContentChange {
@@ -14,20 +14,27 @@ export interface OffsetEdit {
   text: string;
 }
 
-/** Edits kept before the text is rebuilt anyway, so memory stays bounded. */
+/** Edits kept before the text is rebuilt anyway, so memory and character look-ups stay bounded. */
 const MAX_PENDING = 500;
+/** Line breaks in one change beyond which the whole index is rebuilt rather than spliced. */
+const MAX_SPLICED_LINES = 10_000;
+
+const CR = 13;
+const LF = 10;
 
 export class TextBuffer {
   private base: string;
   private pending: OffsetEdit[] = [];
-  /** Offset of the first character of each line. */
-  private lineStarts: number[];
+  /**
+   * Offset of the first character of each line; built on first use, so opening a file costs no scan, or taken from
+   * a checker thread that built it from the same text (an Int32Array until the first edit).
+   */
+  private starts: number[] | Int32Array | undefined;
   private length: number;
 
   constructor(readonly uri: string, public version: number, text: string) {
     this.base = text;
     this.length = text.length;
-    this.lineStarts = lineStartsOf(text, 0, [0]);
   }
 
   getText(): string {
@@ -45,27 +52,40 @@ export class TextBuffer {
   }
 
   get lineCount(): number {
-    return this.lineStarts.length;
+    return this.lineStarts().length;
   }
 
+  /**
+   * The position of an offset. An offset between the `\r` and `\n` of a line break is not a position in LSP; it
+   * maps to the end of its line, as vscode-languageserver-textdocument does.
+   */
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.length));
+    const starts = this.lineStarts();
+    let o = Math.max(0, Math.min(offset, this.length));
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
+      if (starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    // Only the last offset before a line start can follow a break character of the same line: the `\r` of a CRLF.
+    if (o > starts[lo] && lo + 1 < starts.length && o === starts[lo + 1] - 1 && this.charCodeAt(o - 1) === CR) o--;
+    return { line: lo, character: o - starts[lo] };
   }
 
+  /** The offset of a position; a character past the end of its line means the end of the line, before its break. */
   offsetAt(position: Position): number {
-    if (position.line >= this.lineStarts.length) return this.length;
+    const starts = this.lineStarts();
+    if (position.line >= starts.length) return this.length;
     if (position.line < 0) return 0;
-    const start = this.lineStarts[position.line];
-    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.length;
-    return Math.max(start, Math.min(start + position.character, next));
+    const start = starts[position.line];
+    if (position.character <= 0) return start;
+    if (position.line + 1 >= starts.length) return Math.min(start + position.character, this.length);
+    const next = starts[position.line + 1];
+    // The line's content ends where its break (`\n`, `\r` or `\r\n`) begins.
+    const breakLength = next - start >= 2 && this.charCodeAt(next - 1) === LF && this.charCodeAt(next - 2) === CR ? 2 : 1;
+    return Math.min(start + position.character, next - breakLength);
   }
 
   /**
@@ -79,39 +99,103 @@ export class TextBuffer {
       this.base = change.text;
       this.pending = [];
       this.length = change.text.length;
-      this.lineStarts = lineStartsOf(change.text, 0, [0]);
+      this.starts = undefined;
       return edit;
     }
-    const offset = this.offsetAt(change.range.start);
-    const end = Math.max(offset, this.offsetAt(change.range.end));
+    // A range given end first is read the right way round, as vscode-languageserver-textdocument does.
+    const a = this.offsetAt(change.range.start);
+    const b = this.offsetAt(change.range.end);
+    const offset = Math.min(a, b);
+    const end = Math.max(a, b);
     const edit = { offset, length: end - offset, text: change.text };
-    const startLine = this.positionAt(offset).line;
-    const endLine = this.positionAt(end).line;
-    const added = lineStartsOf(change.text, offset, []);
+    const starts = this.editableLineStarts();
+    // Whether a line starts at p depends on the characters at p - 1 and p, so the line starts from `offset` to the
+    // end of the inserted text are decided anew, from the inserted text and the one character on either side.
+    const before = offset > 0 ? this.charCodeAt(offset - 1) : -1;
+    const after = end < this.length ? this.charCodeAt(end) : -1;
+    const added = lineStartsAround(before, change.text, after, offset);
+    // Old line starts in [offset, end] each depended on a character that the edit removes or now borders.
+    const first = firstAtLeast(starts, Math.max(offset, 1));
+    const last = firstAtLeast(starts, end + 1);
     const delta = change.text.length - edit.length;
     this.length += delta;
     this.pending.push(edit);
-    if (added.length > 10_000 || this.pending.length > MAX_PENDING) {
-      // A large paste: rebuilding is simpler than splicing, and keeps the pending list short.
-      this.lineStarts = lineStartsOf(this.getText(), 0, [0]);
+    if (added.length > MAX_SPLICED_LINES || this.pending.length > MAX_PENDING) {
+      // A large paste, or many edits since the text was last built: rebuilding is simpler than splicing.
+      this.starts = lineStartsOf(this.getText());
       return edit;
     }
-    this.lineStarts.splice(startLine + 1, endLine - startLine, ...added);
-    for (let i = startLine + 1 + added.length; i < this.lineStarts.length; i++) this.lineStarts[i] += delta;
+    starts.splice(first, last - first, ...added);
+    for (let i = first + added.length; i < starts.length; i++) starts[i] += delta;
     return edit;
+  }
+
+  /**
+   * Takes line starts built elsewhere from this same text (a checker thread scans the text it was sent), so that a
+   * large file's index costs this thread nothing. Ignored when the index is already built.
+   */
+  adoptLineStarts(starts: Int32Array): void {
+    if (this.starts === undefined && starts[0] === 0 && (starts.length === 1 || starts[starts.length - 1] <= this.length)) this.starts = starts;
+  }
+
+  private lineStarts(): ArrayLike<number> {
+    this.starts ??= lineStartsOf(this.getText());
+    return this.starts;
+  }
+
+  private editableLineStarts(): number[] {
+    const starts = this.lineStarts();
+    if (Array.isArray(starts)) return starts;
+    const copy = Array.from(starts);
+    this.starts = copy;
+    return copy;
+  }
+
+  /** The character at `offset` of the current text, read through the pending edits without rebuilding the text. */
+  private charCodeAt(offset: number): number {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const e = this.pending[i];
+      if (offset < e.offset) continue;
+      if (offset < e.offset + e.text.length) return e.text.charCodeAt(offset - e.offset);
+      offset += e.length - e.text.length;
+    }
+    return this.base.charCodeAt(offset);
   }
 }
 
-/** Appends to `out` the offsets (shifted by `base`) where a line starts after a line break in `text`. */
-function lineStartsOf(text: string, base: number, out: number[]): number[] {
+/** The offsets where a line starts in `text`, beginning with 0. */
+export function lineStartsOf(text: string): number[] {
+  const out = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      out.push(base + i + 1);
-    } else if (c === 10) {
-      out.push(base + i + 1);
-    }
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) out.push(i + 1);
   }
   return out;
+}
+
+/**
+ * The line starts p in [max(base, 1), base + text.length] once `text` stands at `base` between the characters
+ * `before` and `after` (-1 at either end of the document).
+ */
+function lineStartsAround(before: number, text: string, after: number, base: number): number[] {
+  const out: number[] = [];
+  const charAt = (i: number) => (i < 0 ? before : i < text.length ? text.charCodeAt(i) : after);
+  for (let i = base === 0 ? 1 : 0; i <= text.length; i++) {
+    // p = base + i starts a line when the character before it ends one (a CR only when no LF follows).
+    const previous = charAt(i - 1);
+    if (previous === LF || (previous === CR && charAt(i) !== LF)) out.push(base + i);
+  }
+  return out;
+}
+
+/** The index of the first element of the sorted `xs` that is >= `value` (xs.length when none is). */
+function firstAtLeast(xs: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
