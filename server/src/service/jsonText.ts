@@ -1,5 +1,5 @@
 // JSON text helpers: parsing with Python-json strictness, node lookup, and mapping string values through escapes.
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import { keepShape } from './shapes';
 import type { JsonPath, Span } from './types';
 
@@ -8,13 +8,73 @@ export type { Node };
 export interface ParsedJson {
   root: Node | undefined;
   errors: ParseError[];
+  /** `NaN`, `Infinity` and `-Infinity` where Python's json reads them as numbers, in text order. */
+  nonFinite: Span[];
 }
 
-/** Parses as strictly as jsonc-parser allows: comments and trailing commas are errors (Python's json has neither). */
+/**
+ * Parses as strictly as jsonc-parser allows: comments and trailing commas are errors (Python's json has neither).
+ * Python's json also reads `NaN`, `Infinity` and `-Infinity` as numbers; jsonc-parser knows none of them, and its
+ * recovery from such a symbol hides the errors next to it. So they are parsed as numbers of the same length and their
+ * nodes get Python's values back: the errors around them are then the ones Python meets.
+ */
 export function parseJson(text: string): ParsedJson {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
-  return { root, errors };
+  const nonFinite = nonFiniteLiterals(text);
+  const source = nonFinite.length ? maskLiterals(text, nonFinite) : text;
+  const root = parseTree(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
+  if (root && nonFinite.length) restoreNonFinite(root, text, nonFinite);
+  return { root, errors, nonFinite };
+}
+
+/**
+ * The literals Python's json reads as floats: `NaN`, `Infinity`, and `-Infinity` written as one word. A word that goes
+ * on (`NaNa`, `NaN5`) is a syntax error for Python too, so it is left to the parser, as is `-NaN`.
+ */
+function nonFiniteLiterals(text: string): Span[] {
+  if (!text.includes('NaN') && !text.includes('Infinity')) return [];
+  const out: Span[] = [];
+  const scanner = createScanner(text, false);
+  let minusAt = -1;
+  for (let t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
+    if (t !== SyntaxKind.Unknown) {
+      minusAt = -1;
+      continue;
+    }
+    const at = scanner.getTokenOffset();
+    const word = scanner.getTokenValue();
+    if (word === 'Infinity' && minusAt === at - 1) out.push({ offset: minusAt, length: 9 });
+    else if ((word === 'NaN' && minusAt !== at - 1) || word === 'Infinity') out.push({ offset: at, length: word.length });
+    minusAt = word === '-' ? at : -1;
+  }
+  return out;
+}
+
+/** The text with each literal replaced by a number of the same length (`0.0`, `0.000000`, `-0.000000`). */
+function maskLiterals(text: string, literals: Span[]): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const { offset, length } of literals) {
+    parts.push(text.slice(last, offset), text[offset] === '-' ? `-0.${'0'.repeat(length - 3)}` : `0.${'0'.repeat(length - 2)}`);
+    last = offset + length;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** Gives the number nodes at the literals Python's values (the tree's nodes are built mutable, only typed read-only). */
+function restoreNonFinite(root: Node, text: string, literals: Span[]): void {
+  const at = new Map(literals.map((l) => [l.offset, l]));
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.children) for (const child of node.children) stack.push(child);
+    const literal = node.type === 'number' ? at.get(node.offset) : undefined;
+    if (literal && literal.length === node.length) {
+      const word = text.slice(literal.offset, literal.offset + literal.length);
+      (node as { value?: unknown }).value = word === 'NaN' ? NaN : word === 'Infinity' ? Infinity : -Infinity;
+    }
+  }
 }
 
 /** The value node of `key` in an object node, or undefined. When a key repeats, the last one wins, as in Python. */

@@ -5,6 +5,7 @@ import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
 import { checkJsonSyntax } from './rules/jsonSyntax';
+import { bracketDepth, hasLongDigitRun, hugeIntegers, maxJsonDepth, nestingTooDeep } from './rules/jsonLimits';
 import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
 import { AcrossEntriesIndex, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
@@ -61,12 +62,15 @@ export class RegistryDocument {
   private across?: AcrossEntriesIndex;
   private readonly schemas: SchemaSet;
   readonly version: string;
+  /** The deepest nesting clemcore's json.load reads (see rules/jsonLimits). */
+  private readonly maxDepth: number;
   /** How the last update was done, for tests and benchmarks. */
   lastUpdate: 'full' | 'incremental' = 'full';
 
   constructor(text: string, private readonly settings: ServiceSettings = {}) {
     this.schemas = getSchemaSet();
     this.version = this.schemas.resolveVersion(settings.clemcoreVersion);
+    this.maxDepth = maxJsonDepth(this.version);
     this.setText(text);
   }
 
@@ -105,6 +109,7 @@ export class RegistryDocument {
     if (scan) {
       const kinds: ShapeItem['kind'][] = [];
       let allObjects = true;
+      let depth = 0;
       for (let i = 0; i < scan.spans.length && valid; i++) {
         const span = scan.spans[i];
         const entryText = text.slice(span.start, span.end);
@@ -113,6 +118,7 @@ export class RegistryDocument {
         else {
           const kind = kindOf(item);
           kinds.push(kind);
+          depth = Math.max(depth, span.depth + (scan.isArray ? 1 : 0));
           if (kind === 'object') slots.push(this.slotOf(entryText, span.start, scan.isArray ? i : undefined, item, previous, span.colons, span.depth));
           else allObjects = false;
         }
@@ -121,19 +127,29 @@ export class RegistryDocument {
         // Shapes are built only when some element is not an entry object, the rare case they report on.
         const shapes = allObjects ? [] : kinds.map((kind, i): ShapeItem => ({ kind, offset: scan.spans[i].start, length: scan.spans[i].end - scan.spans[i].start }));
         this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : allObjects ? [] : checkShape(shapes[0], []);
+        // What Python's json refuses in valid JSON: both are rare, and each costs one pass only when present.
+        if (depth > this.maxDepth) this.fileDiagnostics.unshift(nestingTooDeep(text, bracketDepth(text), this.version));
+        for (const d of hugeIntegers(text)) this.fileDiagnostics.push(d);
       }
     }
     if (!valid) {
       // Entries checked before the scan hit the broken one keep their results.
       if (slots.length) previous = new Map([...(previous ?? []), ...slots.map((s): [string, EntryResult] => [s.text, s.result])]);
       slots.length = 0;
-      const parsed = parseJsonGuarded(text);
-      const { root, errors } = parsed;
-      this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root, text)];
-      const addNode = (node: Node, index: number | undefined) =>
-        slots.push(this.slotOf(text.slice(node.offset, node.offset + node.length), node.offset, index, undefined, previous));
-      if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));
-      else if (root?.type === 'object') addNode(root, undefined);
+      const depth = bracketDepth(text);
+      // Past MAX_PARSE_DEPTH, the tolerant parser would overflow the stack: the depth is the one finding then.
+      const parsed = depth > MAX_PARSE_DEPTH ? undefined : parseJson(text);
+      this.fileDiagnostics = [];
+      if (depth > this.maxDepth) this.fileDiagnostics.push(nestingTooDeep(text, depth, this.version));
+      if (parsed) {
+        for (const d of checkJsonSyntax(text, parsed)) this.fileDiagnostics.push(d);
+        for (const d of checkTopLevelShape(parsed.root, text)) this.fileDiagnostics.push(d);
+        const addNode = (node: Node, index: number | undefined) =>
+          slots.push(this.slotOf(text.slice(node.offset, node.offset + node.length), node.offset, index, undefined, previous));
+        const root = parsed.root;
+        if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));
+        else if (root?.type === 'object') addNode(root, undefined);
+      }
     }
     this.slots = slots;
   }
@@ -175,7 +191,10 @@ export class RegistryDocument {
     // Still one valid object from the same `{` to the same `}`: the rest of the file is untouched and still valid.
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-    const result = this.checkEntry(entryText, value, undefined, nestingDepth(entryText) + (slot.index === undefined ? 0 : 1));
+    // Too deep, or an integer too long for Python: findings about the whole file, which a full check makes.
+    const depth = nestingDepth(entryText) + (slot.index === undefined ? 0 : 1);
+    if (depth > this.maxDepth || hasLongDigitRun(entryText)) return false;
+    const result = this.checkEntry(entryText, value, undefined, depth);
     this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: summaryAt(result, slot.start, slot.index), abs: undefined };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
@@ -199,21 +218,22 @@ export class RegistryDocument {
 
   /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
   private checkEntry(text: string, value: unknown, colons: number | undefined, depth: number): EntryResult {
-    // Python's json gives up past about 990 levels (RecursionError); the rules would recurse that deep too.
-    if (depth > MAX_JSON_DEPTH) return tooDeepEntry(text, depth);
+    // Past the depth Python's json reads, the file-level finding says all there is to say (and the rules would
+    // recurse that deep too).
+    if (depth > this.maxDepth) return uncheckedEntry(text);
     let ctx: EntryContext;
     try {
       ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
-      return tooDeepEntry(text, depth);
+      return uncheckedEntry(text);
     }
     for (const rule of ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {
-        // Nesting thousands of levels deep overflows the rules' recursion; Python's json gave up long before.
-        if (err instanceof RangeError) return tooDeepEntry(text, depth);
+        // Nesting deeper than the stack allows overflows the rules' recursion; Python's json gave up long before.
+        if (err instanceof RangeError) return uncheckedEntry(text);
         // A rule bug must never take the server down; say so on the entry instead.
         ctx.report('json-syntax', { offset: 0, length: 1 }, [], `clem-registry could not check this entry: ${String(err)}`, { severity: 'information' });
       }
@@ -282,14 +302,10 @@ export class RegistryDocument {
 /** The placed diagnostics of an entry without findings (never added to). */
 const NO_DIAGNOSTICS: RegistryDiagnostic[] = [];
 
-/** The nesting depth past which Python's json raises RecursionError (994 from a shallow stack; clemcore's is deeper). */
-const MAX_JSON_DEPTH = 990;
-
-function tooDeepEntry(text: string, depth: number): EntryResult {
-  return {
-    diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: `This entry nests arrays or objects ${depth} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError), so clemcore ignores the file. Flatten the structure.` }],
-    summary: { length: text.length, hasModelName: false },
-  };
+/** An entry the rules did not check: nesting too deep for Python's json, which a file-level finding reports. */
+function uncheckedEntry(text: string): EntryResult {
+  // Said to have a model_name, so that the cross-entry rules do not report it missing.
+  return { diagnostics: [], summary: { length: text.length, hasModelName: true } };
 }
 
 /** An entry's summary placed in the file. */
@@ -378,52 +394,7 @@ function applyEdits(text: string, edits: TextEdit[]): string {
  */
 const MAX_PARSE_DEPTH = 1500;
 
-function parseJsonGuarded(text: string): ReturnType<typeof parseJson> & { tooDeep?: RegistryDiagnostic } {
-  const deep = deepNesting(text, MAX_PARSE_DEPTH);
-  if (!deep) {
-    try {
-      return parseJson(text);
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-    }
-  }
-  const at = deep ? deep.pythonGivesUpAt : 0;
-  return {
-    root: undefined,
-    errors: [],
-    tooDeep: { code: 'json-syntax', severity: 'error', offset: at, length: 1, path: [],
-      message: `The file nests arrays or objects more than ${MAX_PARSE_DEPTH} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError, here), so clemcore ignores the file. Flatten the structure.` },
-  };
-}
-
-/**
- * Whether brackets outside strings nest deeper than `limit`, read in one pass that works on broken JSON too; and if
- * so, where the nesting first passed Python's limit.
- */
-function deepNesting(text: string, limit: number): { pythonGivesUpAt: number } | undefined {
-  let depth = 0;
-  let pythonGivesUpAt = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 123 || c === 91) {
-      depth++;
-      if (depth === MAX_JSON_DEPTH + 1) pythonGivesUpAt = i;
-      if (depth > limit) return { pythonGivesUpAt };
-    } else if (c === 125 || c === 93) {
-      if (depth > 0) depth--;
-    }
-  }
-  return undefined;
-}
-
-function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSettings): RegistryDiagnostic[] {
+export function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSettings): RegistryDiagnostic[] {
   const overrides = settings.severity;
   if (!overrides || Object.keys(overrides).length === 0) return diags;
   const out: RegistryDiagnostic[] = [];

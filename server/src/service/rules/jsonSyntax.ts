@@ -1,5 +1,7 @@
 // JSON syntax as Python's json.load judges it: every parse error, with the exact characters and a plain message.
-import { createScanner, ParseErrorCode, SyntaxKind, type ParseError } from 'jsonc-parser';
+import { createScanner, ParseErrorCode, SyntaxKind } from 'jsonc-parser';
+import type { ParsedJson } from '../jsonText';
+import { hugeIntegers } from './jsonLimits';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codes';
 import type { RegistryDiagnostic, Severity } from '../types';
 
@@ -10,32 +12,62 @@ function diag(code: DiagnosticCode, offset: number, length: number, message: str
   return { code, severity: DIAGNOSTIC_CODES[code].severity as Severity, message, offset, length, path: [], data };
 }
 
-export function checkJsonSyntax(text: string, errors: ParseError[]): RegistryDiagnostic[] {
+/** Findings listed one by one, at most; the rest are counted in one more finding. Python stops at the first. */
+export const MAX_LISTED_SYNTAX_FINDINGS = 100;
+
+/**
+ * The JSON-level findings of a text the strict parser read (`parsed` is its result): syntax errors, Python's
+ * non-finite literals, and integers past Python's digit limit. Past MAX_LISTED_SYNTAX_FINDINGS, one finding says how
+ * many more there are: a broken file (garbage, a binary, a file in another encoding) would otherwise list one per
+ * character.
+ */
+export function checkJsonSyntax(text: string, parsed: ParsedJson): RegistryDiagnostic[] {
+  const all = collect(text, parsed);
+  for (const d of hugeIntegers(text)) all.push(d);
   // At least one character wide where there is one, never past the end (an error at the end of the text is empty).
-  return collect(text, errors).map((d) => ({ ...d, length: Math.max(0, Math.min(Math.max(d.length, 1), text.length - d.offset)) }));
+  for (const d of all) d.length = Math.max(0, Math.min(Math.max(d.length, 1), text.length - d.offset));
+  all.sort((a, b) => a.offset - b.offset);
+  if (all.length <= MAX_LISTED_SYNTAX_FINDINGS) return all;
+  const listed = all.slice(0, MAX_LISTED_SYNTAX_FINDINGS);
+  const next = all[MAX_LISTED_SYNTAX_FINDINGS];
+  const more = all.length - MAX_LISTED_SYNTAX_FINDINGS;
+  listed.push(diag('json-syntax', next.offset, next.length,
+    `${more.toLocaleString('en-US')} more JSON syntax ${more === 1 ? 'problem follows' : 'problems follow'} from here, not listed one by one; ${FILE_IGNORED}. Python's json stops at the first error: fix the first ones and check again.`));
+  return listed;
 }
 
-function collect(text: string, errors: ParseError[]): RegistryDiagnostic[] {
+function collect(text: string, parsed: ParsedJson): RegistryDiagnostic[] {
   const out: RegistryDiagnostic[] = [];
   const bom = byteOrderMarkDiagnostic(text);
   if (bom) out.push(bom);
-  out.push(...exoticWhitespace(text));
-  let skipUntil = -1;
-  for (const e of errors) {
-    if (e.offset < skipUntil) continue;
-    const special = nonStandardLiteral(text, e.offset);
-    if (special) {
-      out.push(diag('json-nan', e.offset, special.length,
-        `\`${special}\` is not JSON. Python's json reads it as a float, other tools reject the file; write a number or a string instead.`));
-      skipUntil = e.offset + special.length + 1; // the parser reports the literal's pieces and the value after it again
-      continue;
-    }
+  // Offsets that already have a finding of their own (a BOM, an exotic space): the parser's "invalid symbol" there
+  // would say the same thing again, worse.
+  const explained = new Set<number>(bom ? [0] : []);
+  for (const d of exoticWhitespace(text)) {
+    out.push(d);
+    explained.add(d.offset);
+  }
+  const errorAt = new Set<number>();
+  for (const e of parsed.errors) errorAt.add(e.offset);
+  for (const literal of parsed.nonFinite) {
+    // A literal where no value may stand (a key, after a value without a comma) is the parser's error to report.
+    if (errorAt.has(literal.offset)) continue;
+    const word = text.slice(literal.offset, literal.offset + literal.length);
+    out.push(diag('json-nan', literal.offset, literal.length,
+      `\`${word}\` is not JSON. Python's json reads it as a float, other tools reject the file; write a number or a string instead.`));
+  }
+  const trailingCommas = new Set<number>();
+  for (const e of parsed.errors) {
     switch (e.error) {
+      case ParseErrorCode.InvalidSymbol:
+        if (explained.has(e.offset)) break;
+        out.push(diag('json-syntax', e.offset, e.length, `${describe(e.error)}; ${FILE_IGNORED}.`));
+        break;
       case ParseErrorCode.InvalidEscapeCharacter:
-        out.push(...invalidEscapes(text, e.offset, e.length));
+        for (const d of invalidEscapes(text, e.offset, e.length)) out.push(d);
         break;
       case ParseErrorCode.InvalidCharacter:
-        out.push(...controlCharacters(text, e.offset, e.length));
+        for (const d of controlCharacters(text, e.offset, e.length)) out.push(d);
         break;
       case ParseErrorCode.InvalidCommentToken:
         out.push(diag('json-comment', e.offset, e.length, `Comments are not allowed: Python's json rejects them, so ${FILE_IGNORED}. Remove the comment.`));
@@ -44,7 +76,8 @@ function collect(text: string, errors: ParseError[]): RegistryDiagnostic[] {
       case ParseErrorCode.ValueExpected: {
         const comma = trailingCommaBefore(text, e.offset);
         if (comma >= 0) {
-          if (!out.some((d) => d.code === 'json-trailing-comma' && d.offset === comma)) {
+          if (!trailingCommas.has(comma)) {
+            trailingCommas.add(comma);
             out.push(diag('json-trailing-comma', comma, 1, `Trailing comma: Python's json rejects it, so ${FILE_IGNORED}. Remove the comma.`, { replacement: '' }));
           }
         } else {
@@ -75,27 +108,22 @@ function exoticWhitespace(text: string): RegistryDiagnostic[] {
   EXOTIC_SPACE.lastIndex = 0;
   if (!EXOTIC_SPACE.test(text)) return [];
   const out: RegistryDiagnostic[] = [];
+  // The strings, in text order, as [start, end) pairs; the matches come in text order too, so one cursor walks both.
+  const strings: number[] = [];
   const scanner = createScanner(text, false);
-  let inString: [number, number][] = [];
   for (let t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
-    if (t === SyntaxKind.StringLiteral) inString.push([scanner.getTokenOffset(), scanner.getTokenOffset() + scanner.getTokenLength()]);
+    if (t === SyntaxKind.StringLiteral) strings.push(scanner.getTokenOffset(), scanner.getTokenOffset() + scanner.getTokenLength());
   }
+  let s = 0;
   EXOTIC_SPACE.lastIndex = 0;
   for (let m = EXOTIC_SPACE.exec(text); m; m = EXOTIC_SPACE.exec(text)) {
     const at = m.index;
     if (at === 0 && text[0] === '\uFEFF') continue; // the BOM has its own message
-    if (inString.some(([a, b]) => at > a && at < b)) continue;
+    while (s < strings.length && strings[s + 1] <= at) s += 2;
+    if (s < strings.length && at > strings[s] && at < strings[s + 1]) continue;
     out.push(diag('json-syntax', at, 1, `U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} is not whitespace for Python's json, so ${FILE_IGNORED}. Replace it with a plain space or remove it.`, { replacement: ' ' }));
   }
-  inString = [];
   return out;
-}
-
-function nonStandardLiteral(text: string, offset: number): string | undefined {
-  const m = /^-?(?:NaN|Infinity)\b/.exec(text.slice(offset, offset + 10));
-  if (m) return m[0];
-  // The parser reports "-" and "Infinity" separately: start from the minus sign.
-  return undefined;
 }
 
 function invalidEscapes(text: string, offset: number, length: number): RegistryDiagnostic[] {

@@ -19,9 +19,10 @@ export function kindOf(value: unknown): ShapeItem['kind'] {
 /** From a jsonc-parser tree (a file with syntax errors); `text` is the file's. */
 export function checkTopLevelShape(root: Node | undefined, text: string): RegistryDiagnostic[] {
   if (!root) {
-    // Text without any value in it: the syntax errors already say what is there instead.
+    // Text without any value in it: the syntax errors already say what is there instead. An empty file is a JSON
+    // error for Python ("Expecting value"), so it gets the JSON syntax code.
     if (/\S/.test(text)) return [];
-    return [{ code: 'top-level-shape', severity: 'error', offset: 0, length: 0, path: [],
+    return [{ code: 'json-syntax', severity: 'error', offset: 0, length: 0, path: [],
       message: "The file is empty: Python's json cannot read it, so clemcore ignores it. Start with `[` and add entries." }];
   }
   const item = (n: Node): ShapeItem => ({ kind: n.type as ShapeItem['kind'], offset: n.offset, length: n.length });
