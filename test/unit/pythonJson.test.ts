@@ -158,6 +158,15 @@ describe('many findings', () => {
     assert.deepEqual(checkRegistryBytes(Buffer.from(text)).diagnostics, diags);
   });
 
+  it('a flood of NaNs, which Python reads, is counted the same way and stays a warning', () => {
+    const text = `[${'NaN, '.repeat(5000)}Infinity]`;
+    assert.equal(judge([text])[0].accepted, true);
+    const diags = checkRegistry(text).filter((d) => d.code.startsWith('json'));
+    assert.equal(diags.length, MAX_LISTED_SYNTAX_FINDINGS + 1);
+    assert.ok(diags.every((d) => d.code === 'json-nan' && d.severity === 'warning'));
+    assert.match(diags[MAX_LISTED_SYNTAX_FINDINGS].message, /^4,901 more `NaN` or `Infinity` values follow/);
+  });
+
   it('thousands of trailing commas and exotic spaces are each found once, in order', () => {
     const text = `[${'{"a": 1,},'.repeat(20_000)}\u00a0${' \u00a0'.repeat(20_000)}]`;
     const diags = checkRegistry(text).filter((d) => d.code.startsWith('json'));

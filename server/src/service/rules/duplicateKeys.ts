@@ -101,6 +101,11 @@ function reportDuplicates(ctx: EntryContext, pairs: Node[], path: JsonPath): voi
     if (!k || typeof k.value !== 'string') continue;
     const winner = last.get(k.value)!;
     if (winner === pair) continue;
+    // Thousands of repeats are counted past the first ones, not each written out.
+    if (!ctx.reportable('json-duplicate-key')) {
+      ctx.skip('json-duplicate-key', k, [...path, k.value]);
+      continue;
+    }
     const wk = winner.children![0];
     ctx.report('json-duplicate-key', k, [...path, k.value],
       `\`${k.value}\` appears again later in this object; Python's json silently keeps the later value, so this one is ignored. Remove one of them.`,
