@@ -10,7 +10,7 @@ import { CLI, FAMILIES, loadSeeds, makeCase, runCases } from '../support/cliFuzz
 import { pythonLabel } from '../support/python';
 
 /** Cases per family: every variant of each family comes up at least once over this many. */
-const PER_FAMILY = Number(process.env.CLEM_FUZZ_PER_FAMILY ?? 11);
+const PER_FAMILY = Number(process.env.CLEM_FUZZ_PER_FAMILY ?? 12);
 
 test(`check agrees with ${pythonLabel()} on ${PER_FAMILY} mutated registries per family, and never crashes`, async (t) => {
   const seeds = loadSeeds();

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pythonJsonRejects } from '../../server/src/service';
+import { MAX_LISTED_SYNTAX_FINDINGS } from '../../server/src/service/rules/jsonSyntax';
 import { SMALL_REGISTRY } from '../fixtures/smallRegistry';
 import { loadAsClemcore, type ClemcoreLoad } from './clemcoreLoad';
 import { Rng, seedOf } from './random';
@@ -121,12 +122,19 @@ const TOKEN_EDITS: ((rng: Rng, t: string) => [string, string])[] = [
     return ['trailing comma', closers.length ? splice(t, rng.pick(closers), 0, ',') : `${t},`];
   },
   (rng, t) => {
-    // NaN right before a syntax error: the case that once hid the error.
+    // A literal right before a value, without a comma: the tolerant parser once skipped it silently.
+    const at = valueAt(rng, t);
+    const word = rng.pick(NON_FINITE.slice(0, 4));
+    return [`${word} before a value`, splice(t, at, 0, `${word} `)];
+  },
+  (rng, t) => {
+    // A literal right before a syntax error: the error once went unreported.
     const at = valueAt(rng, t);
     const end = t.slice(at).search(/[,}\]\n]/);
     const word = rng.pick(NON_FINITE.slice(0, 4));
     const after = t.slice(at + Math.max(end, 0));
-    return [`${word} then no comma`, t.slice(0, at) + word + (after.startsWith(',') ? after.slice(1) : ` ${after}`)];
+    const glued = rng.pick([',}', ',]', '}', ']', ',,']);
+    return [`${word}${glued}`, t.slice(0, at) + word + glued + after];
   },
   (rng, t) => {
     const at = valueAt(rng, t);
@@ -241,7 +249,8 @@ const MUTATE: Record<Family, Mutator> = {
       ['a huge backend', () => text.replace(/"backend": "[^"]*"/, `"backend": "${'llamacp'.repeat(size / 7)}"`)],
       ['a huge chat template', () => text.replace(/"model_name"/, `"custom_chat_template": ${JSON.stringify('{{ messages[0]["content"] }}{% for m in messages %}'.repeat(size / 50))}, "model_name"`)],
       ['a huge regex', () => text.replace(/"model_name"/, `"eos_to_cull": ${JSON.stringify('(<\\|im_end\\|>|'.repeat(size / 16))}, "model_name"`)],
-      ['an integer at the digit limit', () => replaceValue(rng, text, `${rng.chance(0.5) ? '-' : ''}${'9'.repeat(rng.int(4299, 4302))}`)],
+      // One digit past Python's limit, then at it, in turn.
+      ['an integer at the digit limit', () => replaceValue(rng, text, `${rng.chance(0.5) ? '-' : ''}${'9'.repeat(4301 - (Math.floor(index / 10) % 2))}`)],
       ['a float with many digits', () => replaceValue(rng, text, `${'9'.repeat(rng.int(4000, 20_000))}.${rng.chance(0.5) ? '5' : '5e3'}`)],
       ['a number out of range', () => replaceValue(rng, text, rng.pick(['1e400', '-1e400', '1e-400', '1E999999', '0.' + '0'.repeat(5000) + '1']))],
       ['many escapes', () => replaceValue(rng, text, `"${'\\n\\u00e9\\"'.repeat(size / 16)}"`)],
@@ -251,8 +260,8 @@ const MUTATE: Record<Family, Mutator> = {
     return { note, bytes: Buffer.from(make()) };
   },
   deepNesting: (rng, text, index) => {
-    // Around the deepest nesting clemcore reads (986 for 3.7, 988 for 3.3), and far past it.
-    const depth = index % 3 === 2 ? rng.int(2000, 30_000) : rng.int(975, 995);
+    // Around the deepest nesting clemcore reads (986 for 3.7, 988 for 3.3), a level at a time, and far past it.
+    const depth = index % 3 === 2 ? rng.int(2000, 30_000) : 984 + (index % 8);
     const variants: [string, (n: number) => string][] = [
       ['arrays', (n) => '['.repeat(n) + ']'.repeat(n)],
       ['objects', (n) => '{"a": '.repeat(n) + '1' + '}'.repeat(n)],
@@ -366,8 +375,12 @@ async function runOne(c: FuzzCase, file: string, python: ClemcoreLoad): Promise<
       const findings = report[0].diagnostics;
       const hasError = findings.some((d) => d.severity === 'error');
       if (status !== (hasError ? 1 : 0)) problem(`exit status ${status} with${hasError ? '' : 'out'} errors in the report`);
-      for (const d of findings) if (/[\r\n]/.test(d.message) && pythonJsonRejects(d.code)) problem(`a JSON finding on more than one line: ${d.message.slice(0, 200)}`);
-      result.cliRejects = findings.some((d) => pythonJsonRejects(d.code));
+      const json = findings.filter((d) => pythonJsonRejects(d.code));
+      for (const d of json) if (/[\r\n]/.test(d.message)) problem(`a JSON finding on more than one line: ${d.message.slice(0, 200)}`);
+      // A cascade (a file in another encoding read as UTF-8, garbage) is listed up to the cap and counted beyond
+      // (plus at most a finding about the bytes and one about the nesting).
+      if (json.length > MAX_LISTED_SYNTAX_FINDINGS + 3) problem(`${json.length} JSON findings, more than the ${MAX_LISTED_SYNTAX_FINDINGS} listed and the count of the rest`);
+      result.cliRejects = json.length > 0;
       if (result.cliRejects === python.accepted) {
         const first = findings.find((d) => pythonJsonRejects(d.code));
         problem(python.accepted ? `Python reads the file, the CLI says it cannot: ${first?.code}: ${first?.message.slice(0, 300)}` : `Python refuses the file (${python.error}), the CLI reports no JSON error`);
