@@ -1,7 +1,7 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
 import { nodeAtPath, parseJson, type Node } from './jsonText';
-import { locateIndexed, type Located, type ObjectIndex } from './topLevelScan';
+import { locateIndexed, propertiesOf, type Located, type ObjectIndex } from './topLevelScan';
 import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
@@ -107,6 +107,17 @@ export class EntryContext {
     if (!this.valid) return locateIn(this.text, path, false, () => this.entry);
     this.objects ??= new Map();
     return locateIndexed(this.text, path, this.objects);
+  }
+
+  /**
+   * The properties of the object whose `{` is at `open` in valid text: key start, key end, value start and value end
+   * of each, four numbers each, in text order (listed once, and shared with `locate`).
+   */
+  properties(open: number): number[] {
+    this.objects ??= new Map();
+    let props = this.objects.get(open);
+    if (!props) this.objects.set(open, (props = propertiesOf(this.text, open)));
+    return props;
   }
 
   /** The key of the property at a path (`["model_config", "eos_to_cul"]`). */

@@ -57,6 +57,14 @@ function buildTree(text: string, sink: ErrorSink, maxTopElements: number): { roo
   const top: MutableNode = { type: 'array', offset: -1, length: -1, children: [] }; // the artificial root
   let current = top;
   let topElements = 0;
+  // Containers being parsed without nodes: an element past the cap, and what is inside it.
+  let skipping = 0;
+  const atTop = () => current.parent === top && current.type === 'array';
+  /** Whether the value that begins now gets no node: it is inside a skipped element, or is one. */
+  const skip = (): boolean => {
+    if (skipping > 0) return true;
+    return atTop() && topElements++ >= maxTopElements;
+  };
   const ensurePropertyComplete = (end: number) => {
     if (current.type === 'property') {
       current.length = end - current.offset;
@@ -64,40 +72,49 @@ function buildTree(text: string, sink: ErrorSink, maxTopElements: number): { roo
     }
   };
   const onValue = (node: MutableNode): MutableNode => {
-    // The real root is the artificial root's child; its children are the top-level elements.
-    const parent = current;
-    if (parent.parent === top && parent.type === 'array' && topElements++ >= maxTopElements) return node;
-    parent.children!.push(node);
+    current.children!.push(node);
     return node;
   };
   visit(text, {
     onObjectBegin: (offset) => {
-      current = onValue({ type: 'object', offset, length: -1, parent: current, children: [] });
+      if (skip()) skipping++;
+      else current = onValue({ type: 'object', offset, length: -1, parent: current, children: [] });
     },
     onObjectProperty: (name, offset, length) => {
+      if (skipping) return;
       current = onValue({ type: 'property', offset, length: -1, parent: current, children: [] });
       current.children!.push({ type: 'string', value: name, offset, length, parent: current });
     },
     onObjectEnd: (offset, length) => {
+      if (skipping) {
+        skipping--;
+        return;
+      }
       ensurePropertyComplete(offset + length);
       current.length = offset + length - current.offset;
       current = current.parent!;
       ensurePropertyComplete(offset + length);
     },
     onArrayBegin: (offset) => {
-      current = onValue({ type: 'array', offset, length: -1, parent: current, children: [] });
+      if (skip()) skipping++;
+      else current = onValue({ type: 'array', offset, length: -1, parent: current, children: [] });
     },
     onArrayEnd: (offset, length) => {
+      if (skipping) {
+        skipping--;
+        return;
+      }
       current.length = offset + length - current.offset;
       current = current.parent!;
       ensurePropertyComplete(offset + length);
     },
     onLiteralValue: (value: unknown, offset, length) => {
+      if (skip()) return;
       onValue({ type: getNodeType(value), offset, length, parent: current, value });
       ensurePropertyComplete(offset + length);
     },
     onSeparator: (sep, offset) => {
-      if (current.type !== 'property') return;
+      if (skipping || current.type !== 'property') return;
       if (sep === ':') current.colonOffset = offset;
       else if (sep === ',') ensurePropertyComplete(offset);
     },

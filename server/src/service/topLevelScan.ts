@@ -219,7 +219,7 @@ export function locateIndexed(text: string, path: (string | number)[], index: Ob
   return { value: { offset: start, length: end - start }, key: keyStart < 0 ? undefined : { offset: keyStart, length: keyEnd - keyStart } };
 }
 
-function propertiesOf(text: string, open: number): number[] {
+export function propertiesOf(text: string, open: number): number[] {
   const props: number[] = [];
   let i = skipSpace(text, open + 1);
   while (text.charCodeAt(i) === 34) {
