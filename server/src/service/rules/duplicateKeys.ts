@@ -76,7 +76,7 @@ function walk(ctx: EntryContext, node: Node, path: JsonPath): void {
     const k = pair.children?.[0];
     if (k && typeof k.value === 'string') properties.push({ key: k.value, keyOffset: k.offset, keyLength: k.length, pairOffset: pair.offset, pairLength: pair.length });
   }
-  if (hasDuplicate(properties)) reportDuplicates(ctx, properties, path);
+  if (hasDuplicate(properties.map((p) => p.key))) reportDuplicates(ctx, properties, path);
   for (const pair of pairs) {
     const k = pair.children?.[0];
     const v = pair.children?.[1];
@@ -113,39 +113,38 @@ function walkText(ctx: EntryContext, open: number, path: JsonPath): void {
   }
   if (text.charCodeAt(open) !== 123 /* { */) return;
   const props = ctx.properties(open);
-  const properties: Property[] = [];
+  const keys: string[] = [];
   for (let at = 0; at < props.length; at += 4) {
-    const keyStart = props[at];
-    const keyEnd = props[at + 1];
-    const raw = text.slice(keyStart + 1, keyEnd - 1);
-    const key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
-    properties.push({ key, keyOffset: keyStart, keyLength: keyEnd - keyStart, pairOffset: keyStart, pairLength: props[at + 3] - keyStart });
+    const raw = text.slice(props[at] + 1, props[at + 1] - 1);
+    keys.push(raw.includes('\\') ? (JSON.parse(text.slice(props[at], props[at + 1])) as string) : raw);
   }
-  if (hasDuplicate(properties)) reportDuplicates(ctx, properties, path);
+  // The spans are made only for an object that has a repeated key.
+  if (hasDuplicate(keys)) {
+    const properties = keys.map((key, i): Property => {
+      const at = i * 4;
+      return { key, keyOffset: props[at], keyLength: props[at + 1] - props[at], pairOffset: props[at], pairLength: props[at + 3] - props[at] };
+    });
+    reportDuplicates(ctx, properties, path);
+  }
   for (let at = 0; at < props.length; at += 4) {
     const c = text.charCodeAt(props[at + 2]);
     if (c === 123 || c === 91) {
-      path.push(properties[at / 4].key);
+      path.push(keys[at / 4]);
       walkText(ctx, props[at + 2], path);
       path.pop();
     }
   }
 }
 
-function hasDuplicate(properties: Property[]): boolean {
-  if (properties.length < 2) return false;
-  if (properties.length <= 16) {
-    for (let i = 1; i < properties.length; i++) {
-      for (let j = 0; j < i; j++) if (properties[j].key === properties[i].key) return true;
+function hasDuplicate(keys: string[]): boolean {
+  if (keys.length < 2) return false;
+  if (keys.length <= 16) {
+    for (let i = 1; i < keys.length; i++) {
+      for (let j = 0; j < i; j++) if (keys[j] === keys[i]) return true;
     }
     return false;
   }
-  const seen = new Set<string>();
-  for (const p of properties) {
-    if (seen.has(p.key)) return true;
-    seen.add(p.key);
-  }
-  return false;
+  return new Set(keys).size < keys.length;
 }
 
 function reportDuplicates(ctx: EntryContext, properties: Property[], path: JsonPath): void {
