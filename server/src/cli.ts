@@ -1,12 +1,12 @@
 // The command line: `clem-registry check FILE...` runs the registry service the editor uses and prints its findings
 // like a compiler (or as JSON); `clem-registry test FILE --model NAME` runs one entry through llama.cpp as clemcore
 // would, in the same worker process the editor uses. The subcommands share one option parser.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
-import { DIAGNOSTIC_CODES, getSchemaSet, RegistryDocument, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
-import { byteOrderMarkDiagnostic } from './service/rules/jsonSyntax';
+import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
+import { InputError, readInput, STDIN } from './cliInput';
 import { registryFilesIn } from './lsp/workspaceRegistries';
 import { readTokenizerFacts } from './runtime/tokenizerFacts';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
@@ -18,7 +18,7 @@ import { loadRegistry } from './runtime/entryLookup';
 const PROGRAM = 'clem-registry';
 const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
-/** Why the check could not run (a bad call, an unreadable file): exit 2 with the message and the command's usage. */
+/** A bad call: exit 2 with the message and the command's usage. (An unreadable file is an InputError: one line.) */
 class UsageError extends Error {
   constructor(message: string, readonly usage: string) {
     super(message);
@@ -77,7 +77,8 @@ const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json|github] [--clem
 const CHECK_HELP = `${CHECK_USAGE}
 
 Checks clembench model registries (model_registry.json) as clemcore reads them. A directory stands for every
-model_registry.json below it (not in node_modules, dist, build, virtual environments or hidden folders).
+model_registry.json below it (not in node_modules, dist, build, virtual environments or hidden folders); - reads
+standard input. Pipes are read to their end (up to 64 MB); a named pipe without a writer is reported.
 
 Options:
   --format text|json     text (default): one finding per line, file:line:column: severity code: message
@@ -129,11 +130,19 @@ function checkCommand(args: string[]): number {
 
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
   const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
-  const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, { clemcoreVersion: version, severity, documentPath: path.resolve(file), tokenizerFacts: (id) => readTokenizerFacts(id) }));
+  const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, {
+    clemcoreVersion: version,
+    severity,
+    documentPath: file === STDIN ? undefined : path.resolve(file),
+    tokenizerFacts: (id) => readTokenizerFacts(id),
+  }));
 
-  if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map(toJson))}\n`);
+  // The status is settled before the report is written: a reader that stops early (`| head`) ends the run with it.
+  const status = reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
+  process.exitCode = status;
+  if (format === 'json') writeJson(reports);
   else writeText(reports, format === 'github' ? githubLine : textLine);
-  return reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
+  return status;
 }
 
 /** A directory's model_registry.json files, as paths under the directory as given; any other argument as it is. */
@@ -146,57 +155,28 @@ function expandDirectory(arg: string): string[] {
   }
   if (!isDirectory) return [arg];
   const found = registryFilesIn([arg], REGISTRY_FILE_NAME).sort();
-  if (!found.length) throw new UsageError(`no ${REGISTRY_FILE_NAME} under '${arg}'`, CHECK_USAGE);
+  if (!found.length) throw new InputError(`no ${REGISTRY_FILE_NAME} under '${arg}'`);
   return found;
 }
 
-function readInput(file: string, usage = CHECK_USAGE): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
-    throw new UsageError(`cannot read '${file}': ${reason}`, usage);
-  }
-}
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 function checkFile(file: string, bytes: Buffer, settings: ServiceSettings): FileReport {
-  const hasBom = bytes.subarray(0, 3).equals(UTF8_BOM);
-  const body = hasBom ? bytes.subarray(3) : bytes;
-  // The BOM is left out of the checked text so that columns match what editors show (they hide it).
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
-  const findings: RegistryDiagnostic[] = [];
-  // Reported at 0:0 with no width, as the BOM is not part of the checked text.
-  const bom = hasBom ? byteOrderMarkDiagnostic('\uFEFF') : undefined;
-  const bomLevel = settings.severity?.['json-syntax'];
-  if (bom && bomLevel !== 'off') findings.push({ ...bom, length: 0, severity: bomLevel ?? bom.severity });
-  const utf8 = utf8Diagnostic(body, settings);
-  if (utf8) findings.push(utf8);
-  findings.push(...new RegistryDocument(text, settings).diagnostics());
-  // Stable sort by position: compiler-style output reads top to bottom.
-  findings.sort((a, b) => a.offset - b.offset);
-  return { file, text: TextDocument.create('file:///input.json', 'json', 0, text), findings };
+  const { text, diagnostics } = checkRegistryBytes(bytes, settings);
+  return { file: file === STDIN ? '<stdin>' : file, text: TextDocument.create('file:///input.json', 'json', 0, text), findings: diagnostics };
 }
 
-/** Python's json.load fails on bytes that are not UTF-8 (UnicodeDecodeError); say so, at the start of the file. */
-function utf8Diagnostic(body: Buffer, settings: ServiceSettings): RegistryDiagnostic | undefined {
-  try {
-    new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
-    return undefined;
-  } catch {
-    const level = settings.severity?.['json-syntax'];
-    if (level === 'off') return undefined;
-    return {
-      code: 'json-syntax',
-      severity: (level ?? 'error') as Severity,
-      message: "The file is not valid UTF-8: Python's json.load fails with UnicodeDecodeError, so clemcore ignores the whole file. Save it as UTF-8.",
-      offset: 0,
-      length: 0,
-      path: [],
-    };
-  }
+/** The JSON report, written in parts: a report of a million findings is never one string. */
+function writeJson(reports: FileReport[]): void {
+  process.stdout.write('[');
+  reports.forEach((report, i) => {
+    const { diagnostics, ...head } = toJson(report);
+    // `{"file":...,"diagnostics":[` and then the findings a thousand at a time.
+    process.stdout.write(`${i ? ',' : ''}${JSON.stringify({ ...head, diagnostics: [] }).slice(0, -2)}`);
+    for (let j = 0; j < diagnostics.length; j += 1000) {
+      process.stdout.write(`${j ? ',' : ''}${JSON.stringify(diagnostics.slice(j, j + 1000)).slice(1, -1)}`);
+    }
+    process.stdout.write(']}');
+  });
+  process.stdout.write(']\n');
 }
 
 function toJson(report: FileReport) {
@@ -243,11 +223,16 @@ function escapeProperty(text: string): string {
 
 function writeText(reports: FileReport[], format: LineFormat): void {
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
-  const lines: string[] = [];
+  let lines: string[] = [];
   for (const r of reports) {
     for (const d of r.findings) {
       lines.push(format(r, d));
       counts[d.severity]++;
+      // Written in parts, so that a huge report is never one string.
+      if (lines.length === 1000) {
+        process.stdout.write(`${lines.join('\n')}\n`);
+        lines = [];
+      }
     }
   }
   if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
@@ -330,7 +315,7 @@ async function testCommand(args: string[]): Promise<number> {
   }
   const file = positionals[0];
   // The BOM is kept: clemcore's json.load rejects a file that starts with one.
-  const readText = (f: string) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInput(f, TEST_USAGE));
+  const readText = (f: string) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInput(f));
   const ggufPath = options.get('gguf')?.[0];
   const packaged = options.get('packaged')?.[0];
   const request: EntryTestRequest = {
@@ -356,7 +341,7 @@ async function testCommand(args: string[]): Promise<number> {
     return EXIT_OF[report.verdict];
   }
   const names = llamacppNames(request.registry, request.clemcoreVersion ?? getSchemaSet().defaultVersion);
-  if (!names.length) throw new UsageError(`'${file}' has no llamacpp entry to test`, TEST_USAGE);
+  if (!names.length) throw new InputError(`'${file}' has no llamacpp entry to test`);
   const results: { model: string; report: Awaited<ReturnType<typeof runEntryTest>> }[] = [];
   for (const name of names) {
     if (format === 'text' && process.stderr.isTTY) process.stderr.write(`${name}\n`);
@@ -366,7 +351,7 @@ async function testCommand(args: string[]): Promise<number> {
   }
   if (format === 'json') process.stdout.write(`${JSON.stringify(results.map((r) => ({ model: r.model, ...(reportJson(r.report) as object) })), null, 2)}\n`);
   else process.stdout.write(summaryText(results));
-  return Math.max(...results.map((r) => EXIT_OF[r.report.verdict]));
+  return results.reduce((worst, r) => Math.max(worst, EXIT_OF[r.report.verdict]), 0);
 }
 
 const EXIT_OF = { pass: 0, fail: 1, error: 2 } as const;
@@ -431,10 +416,36 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${PROGRAM}: ${err.message}\n${err.usage}\n`);
       return 2;
     }
-    process.stderr.write(`${PROGRAM}: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    if (err instanceof InputError) {
+      process.stderr.write(`${PROGRAM}: ${err.message}\n`);
+      return 2;
+    }
+    reportInternalError(err);
     return 2;
   }
 }
+
+/** One line, never a stack trace, unless CLEM_REGISTRY_DEBUG is set. */
+function reportInternalError(err: unknown): void {
+  const debug = Boolean(process.env.CLEM_REGISTRY_DEBUG);
+  const text = err instanceof Error ? (debug ? err.stack ?? err.message : err.message) : String(err);
+  const line = debug ? text : text.split('\n')[0];
+  process.stderr.write(`${PROGRAM}: internal error: ${line}${debug ? '' : ' (set CLEM_REGISTRY_DEBUG=1 for details)'}\n`);
+}
+
+// A reader that stops early (`clem-registry check ... | head`) closes the pipe: the run ends quietly, with the status
+// it has, as the output was cut by the reader's choice.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    reportInternalError(err);
+    process.exit(2);
+  });
+}
+process.on('uncaughtException', (err) => {
+  reportInternalError(err);
+  process.exit(2);
+});
 
 // exitCode rather than exit(): a large report piped to another program must be flushed first.
 void main(process.argv.slice(2)).then((code) => {

@@ -3,7 +3,7 @@
 // what a fresh full check of the same text reports. Deterministic: each case comes from (family, index) alone.
 // Each family runs in a worker thread with a watchdog, so a hang (a synchronous loop that node:test's own timeout
 // cannot interrupt) fails with the case that hung instead of blocking the run.
-import { seededRandom } from '../support/random';
+import { Rng, seedOf } from '../support/random';
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,30 +23,6 @@ const CHATML_FACTS = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
-
-const prng = seededRandom;
-
-function seedOf(family: string, index: number): number {
-  let h = 2166136261;
-  for (const ch of `${family}#${index}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
-class Rng {
-  readonly next: () => number;
-  constructor(readonly seed: number) {
-    this.next = prng(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeds

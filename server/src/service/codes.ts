@@ -4,14 +4,16 @@ import type { Severity } from './types';
 export interface CodeInfo {
   severity: Severity;
   summary: string;
+  /** Set on the codes that mean Python's json.load fails on the file (clemcore then ignores all of it). */
+  pythonJsonRejects?: true;
 }
 
 export const DIAGNOSTIC_CODES = {
   // JSON syntax, as Python's json module reads the file
-  'json-syntax': { severity: 'error', summary: 'The file is not valid JSON; clemcore ignores the whole file.' },
-  'json-invalid-escape': { severity: 'error', summary: 'A backslash escape JSON does not have, such as `\\|`; write `\\\\|` for a regex escape.' },
-  'json-trailing-comma': { severity: 'error', summary: "A trailing comma; Python's json rejects it and clemcore ignores the file." },
-  'json-comment': { severity: 'error', summary: "A comment; Python's json rejects comments." },
+  'json-syntax': { severity: 'error', summary: "The file is not JSON that Python's json.load reads (a syntax error, a BOM or an encoding other than UTF-8, nesting or an integer past Python's limits); clemcore ignores the whole file.", pythonJsonRejects: true },
+  'json-invalid-escape': { severity: 'error', summary: 'A backslash escape JSON does not have, such as `\\|`; write `\\\\|` for a regex escape.', pythonJsonRejects: true },
+  'json-trailing-comma': { severity: 'error', summary: "A trailing comma; Python's json rejects it and clemcore ignores the file.", pythonJsonRejects: true },
+  'json-comment': { severity: 'error', summary: "A comment; Python's json rejects comments.", pythonJsonRejects: true },
   'json-duplicate-key': { severity: 'warning', summary: 'A key appears twice in one object; Python silently keeps the last one.' },
   'json-nan': { severity: 'warning', summary: '`NaN` or `Infinity`: Python accepts them, JSON does not.' },
   'top-level-shape': { severity: 'error', summary: 'The top level must be an array of entry objects or a single entry object.' },
@@ -70,4 +72,9 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 export function defaultSeverity(code: DiagnosticCode): Severity {
   return DIAGNOSTIC_CODES[code].severity as Severity;
+}
+
+/** Whether a finding with this code means Python's json.load fails on the file (not json-nan, json-duplicate-key). */
+export function pythonJsonRejects(code: string): boolean {
+  return (DIAGNOSTIC_CODES as Record<string, CodeInfo>)[code]?.pythonJsonRejects === true;
 }

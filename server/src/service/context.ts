@@ -1,11 +1,12 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
 import { nodeAtPath, parseJson, type Node } from './jsonText';
-import { locateIndexed, type Located, type ObjectIndex } from './topLevelScan';
+import { locateIndexed, propertiesOf, type Located, type ObjectIndex } from './topLevelScan';
 import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
+import { MAX_FINDINGS_PER_CODE, moreFindings } from './findingCap';
 import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
@@ -44,6 +45,9 @@ export class EntryContext {
   private readonly derivations: Map<object, unknown>;
   /** The properties of the entry's objects that `locate` has looked into. */
   private objects?: ObjectIndex;
+  /** Findings per code so far, and those past the cap (only counted). */
+  private readonly listed = new Map<DiagnosticCode, number>();
+  private readonly overflow = new Map<DiagnosticCode, { first: EntryDiagnostic; count: number }>();
 
   constructor(
     /** The entry's own text, from its `{` to its `}`. */
@@ -57,11 +61,13 @@ export class EntryContext {
     readonly colonCount?: number,
     /** The local Hugging Face cache's tokenizer facts, when the caller can read them. */
     readonly tokenizerFacts?: TokenizerFactsSource,
+    /** The caller knows the text is not strict JSON, so JSON.parse, whose exception costs more, is not tried. */
+    brokenText = false,
   ) {
     let v = value;
     this.valid = value !== undefined;
     if (v === undefined) {
-      const read = readEntry(text, () => this.entry);
+      const read = readEntry(text, () => this.entry, brokenText);
       v = read.value;
       this.valid = read.valid;
     }
@@ -103,6 +109,17 @@ export class EntryContext {
     return locateIndexed(this.text, path, this.objects);
   }
 
+  /**
+   * The properties of the object whose `{` is at `open` in valid text: key start, key end, value start and value end
+   * of each, four numbers each, in text order (listed once, and shared with `locate`).
+   */
+  properties(open: number): number[] {
+    this.objects ??= new Map();
+    let props = this.objects.get(open);
+    if (!props) this.objects.set(open, (props = propertiesOf(this.text, open)));
+    return props;
+  }
+
   /** The key of the property at a path (`["model_config", "eos_to_cul"]`). */
   keyNode(path: JsonPath): Span | undefined {
     return this.locate(path)?.key;
@@ -139,7 +156,31 @@ export class EntryContext {
     return c && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, unknown>) : {};
   }
 
+  /** Whether a finding of `code` is still listed for this entry (see MAX_FINDINGS_PER_CODE); else only counted. */
+  reportable(code: DiagnosticCode): boolean {
+    return (this.listed.get(code) ?? 0) < MAX_FINDINGS_PER_CODE;
+  }
+
+  /** Counts a finding of `code` past the cap without building its message. */
+  skip(code: DiagnosticCode, where: Node | Span, path: JsonPath): void {
+    const over = this.overflow.get(code);
+    if (over) over.count++;
+    else this.overflow.set(code, { first: { code, severity: DIAGNOSTIC_CODES[code].severity as Severity, message: '', offset: where.offset, length: where.length, path }, count: 1 });
+  }
+
+  /** The findings, with one per code past the cap that says how many more there are. */
+  findings(): EntryDiagnostic[] {
+    for (const { first, count } of this.overflow.values()) this.diagnostics.push(moreFindings(first, count) as EntryDiagnostic);
+    this.overflow.clear();
+    return this.diagnostics;
+  }
+
   report(code: DiagnosticCode, where: Node | Span, path: JsonPath, message: string, options: ReportOptions = {}): void {
+    if (!this.reportable(code)) {
+      this.skip(code, where, path);
+      return;
+    }
+    this.listed.set(code, (this.listed.get(code) ?? 0) + 1);
     this.diagnostics.push({
       code,
       severity: options.severity ?? (DIAGNOSTIC_CODES[code].severity as Severity),

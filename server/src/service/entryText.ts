@@ -10,15 +10,19 @@ export interface EntryRead {
   valid: boolean;
 }
 
-export function readEntry(text: string, tree?: () => Node | undefined): EntryRead {
+/** The entry's value; `broken` when the caller knows JSON.parse would fail (its exceptions are slow in bulk). */
+export function readEntry(text: string, tree?: () => Node | undefined, broken = false): EntryRead {
   let v: unknown;
-  let valid = true;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    valid = false;
-    v = nodeValue(tree ? tree() : parseJson(text).root); // text JSON.parse rejects (NaN, a trailing comma, ...)
+  let valid = !broken;
+  if (valid) {
+    try {
+      v = JSON.parse(text);
+    } catch {
+      valid = false;
+    }
   }
+  // Text JSON.parse rejects (NaN, a trailing comma, ...).
+  if (!valid) v = nodeValue(tree ? tree() : parseJson(text).root);
   return { value: v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}, valid };
 }
 

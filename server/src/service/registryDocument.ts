@@ -1,14 +1,16 @@
 // A registry file under check: validates each entry on its own (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
-import { parseJson, propertyNode, type Node } from './jsonText';
+import { maskLiterals, nonFiniteLiterals, parseJson, propertyNode, type Node, type ParsedJson } from './jsonText';
 import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES } from './rules';
-import { checkJsonSyntax } from './rules/jsonSyntax';
+import { checkJsonSyntax, nonFiniteFindings } from './rules/jsonSyntax';
+import { bracketDepth, hasLongDigitRun, hugeIntegers, maxJsonDepth, nestingTooDeep } from './rules/jsonLimits';
 import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
 import { AcrossEntriesIndex, ISO_DATE, type EntrySummary } from './rules/acrossEntries';
 import { getSchemaSet, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
+import { FindingCap } from './findingCap';
 import type { RegistryDiagnostic, ServiceSettings, Span } from './types';
 
 interface EntryResult {
@@ -48,6 +50,20 @@ export interface TextEdit {
   text: string;
 }
 
+/**
+ * Entries checked one by one, at most. The largest real registry has a few hundred entries, and 10 MB of real
+ * entries are about 10,000; a file of a million tiny entries is a flood, whose rest is read for JSON errors only.
+ */
+const MAX_CHECKED_ENTRIES = 50_000;
+
+function uncheckedEntries(count: number, offset: number): RegistryDiagnostic {
+  return { code: 'top-level-shape', severity: 'information', offset, length: 1, path: [MAX_CHECKED_ENTRIES],
+    message: `The file has ${count.toLocaleString('en-US')} entries; clem-registry checks the first ${MAX_CHECKED_ENTRIES.toLocaleString('en-US')} one by one, and of the rest only what Python's json reads.` };
+}
+
+/** Entries up to this long are checked once per text in a full check (longer ones are rarely repeated). */
+const MAX_REPEATED_ENTRY_LENGTH = 256;
+
 /** Edits kept before the full text is rebuilt; typing inside one entry never needs the full text. */
 const MAX_UNAPPLIED_EDITS = 500;
 
@@ -61,12 +77,17 @@ export class RegistryDocument {
   private across?: AcrossEntriesIndex;
   private readonly schemas: SchemaSet;
   readonly version: string;
+  /** The deepest nesting clemcore's json.load reads (see rules/jsonLimits). */
+  private readonly maxDepth: number;
+  /** The results of the short entries checked by the running full check, by text. */
+  private repeated = new Map<string, EntryResult>();
   /** How the last update was done, for tests and benchmarks. */
   lastUpdate: 'full' | 'incremental' = 'full';
 
   constructor(text: string, private readonly settings: ServiceSettings = {}) {
     this.schemas = getSchemaSet();
     this.version = this.schemas.resolveVersion(settings.clemcoreVersion);
+    this.maxDepth = maxJsonDepth(this.version);
     this.setText(text);
   }
 
@@ -99,49 +120,100 @@ export class RegistryDocument {
     let previous = this.slots.length ? new Map(this.slots.map((s) => [s.text, s.result])) : undefined;
     const slots: EntrySlot[] = [];
     // The common case, a valid file: a scan finds the elements, and JSON.parse reads each one right before its
-    // check, so that values die young instead of piling up for the whole check.
-    const scan = scanTopLevel(text);
-    let valid = scan !== undefined;
-    if (scan) {
-      const kinds: ShapeItem['kind'][] = [];
-      let allObjects = true;
-      for (let i = 0; i < scan.spans.length && valid; i++) {
-        const span = scan.spans[i];
-        const entryText = text.slice(span.start, span.end);
-        const item = parseValid(entryText);
-        if (item === INVALID) valid = false;
-        else {
-          const kind = kindOf(item);
-          kinds.push(kind);
-          if (kind === 'object') slots.push(this.slotOf(entryText, span.start, scan.isArray ? i : undefined, item, previous, span.colons, span.depth));
-          else allObjects = false;
-        }
-      }
-      if (valid) {
-        // Shapes are built only when some element is not an entry object, the rare case they report on.
-        const shapes = allObjects ? [] : kinds.map((kind, i): ShapeItem => ({ kind, offset: scan.spans[i].start, length: scan.spans[i].end - scan.spans[i].start }));
-        this.fileDiagnostics = scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, shapes) : allObjects ? [] : checkShape(shapes[0], []);
+    // check, so that values die young instead of piling up for the whole check. Python's NaN and Infinity are not
+    // JSON for JSON.parse: a file that is valid once they are masked takes the same way.
+    let valid = this.checkStrict(text, text, new Int32Array(0), previous, slots);
+    if (!valid) {
+      const literals = nonFiniteLiterals(text);
+      if (literals.length) {
+        if (slots.length) previous = new Map([...(previous ?? []), ...slots.map((s): [string, EntryResult] => [s.text, s.result])]);
+        slots.length = 0;
+        valid = this.checkStrict(text, maskLiterals(text, literals), literals, previous, slots);
       }
     }
     if (!valid) {
       // Entries checked before the scan hit the broken one keep their results.
       if (slots.length) previous = new Map([...(previous ?? []), ...slots.map((s): [string, EntryResult] => [s.text, s.result])]);
       slots.length = 0;
-      const parsed = parseJsonGuarded(text);
-      const { root, errors } = parsed;
-      this.fileDiagnostics = parsed.tooDeep ? [parsed.tooDeep] : [...checkJsonSyntax(text, errors), ...checkTopLevelShape(root, text)];
-      const addNode = (node: Node, index: number | undefined) =>
-        slots.push(this.slotOf(text.slice(node.offset, node.offset + node.length), node.offset, index, undefined, previous));
-      if (root?.type === 'array') root.children?.forEach((child, i) => child.type === 'object' && addNode(child, i));
-      else if (root?.type === 'object') addNode(root, undefined);
+      const depth = bracketDepth(text);
+      // Past MAX_PARSE_DEPTH, the tolerant parser would overflow the stack: the depth is the one finding then.
+      const parsed = depth > MAX_PARSE_DEPTH ? undefined : parseJson(text, MAX_CHECKED_ENTRIES + 1);
+      this.fileDiagnostics = [];
+      if (depth > this.maxDepth) this.fileDiagnostics.push(nestingTooDeep(text, depth, this.version));
+      if (parsed) {
+        for (const d of checkJsonSyntax(text, parsed)) this.fileDiagnostics.push(d);
+        for (const d of checkTopLevelShape(parsed.root, text)) this.fileDiagnostics.push(d);
+        // An entry with no parse error inside is read by JSON.parse; one with an error is not even tried, as
+        // thousands of broken entries would each cost an exception.
+        let broken: ArrayLike<number> | undefined;
+        const addNode = (node: Node, index: number | undefined) => {
+          const entryText = text.slice(node.offset, node.offset + node.length);
+          broken ??= errorStarts(parsed);
+          const hasError = anyIn(broken, node.offset, node.offset + node.length);
+          const value = hasError ? INVALID : parseValid(entryText);
+          slots.push(this.slotOf(entryText, node.offset, index, value === INVALID ? undefined : value, previous, undefined, undefined, hasError));
+        };
+        const root = parsed.root;
+        const children = root?.type === 'array' ? root.children ?? [] : [];
+        for (let i = 0; i < children.length && i < MAX_CHECKED_ENTRIES; i++) if (children[i].type === 'object') addNode(children[i], i);
+        if (parsed.topElements > MAX_CHECKED_ENTRIES) this.fileDiagnostics.push(uncheckedEntries(parsed.topElements, children[MAX_CHECKED_ENTRIES].offset));
+        if (root?.type === 'object') addNode(root, undefined);
+      }
     }
     this.slots = slots;
+    this.repeated.clear();
+  }
+
+  /**
+   * The check of a text that is strict JSON once Python's non-finite `literals` are masked (`source` is the masked
+   * text; the same as `text` without literals): the file-level findings, and the entries' slots into `slots`. False
+   * when `source` is not strict JSON after all (nothing is kept then but the slots checked so far).
+   */
+  private checkStrict(text: string, source: string, literals: Int32Array, previous: Map<string, EntryResult> | undefined, slots: EntrySlot[]): boolean {
+    const scan = scanTopLevel(source, MAX_CHECKED_ENTRIES);
+    if (!scan) return false;
+    const kinds: ShapeItem['kind'][] = [];
+    let allObjects = true;
+    let depth = 0;
+    for (let i = 0; i < scan.spans.length; i++) {
+      const span = scan.spans[i];
+      const item = parseValid(source.slice(span.start, span.end));
+      if (item === INVALID) return false;
+      const kind = kindOf(item);
+      kinds.push(kind);
+      depth = Math.max(depth, span.depth + (scan.isArray ? 1 : 0));
+      if (kind !== 'object') allObjects = false;
+      else {
+        // An entry with a NaN is read by the tolerant parser, which gives it Python's value.
+        const nan = anyIn(literals, span.start, span.end);
+        slots.push(this.slotOf(text.slice(span.start, span.end), span.start, scan.isArray ? i : undefined, nan ? undefined : item, previous, span.colons, span.depth, nan));
+      }
+    }
+    // Entries past those checked one by one are still read, a run at a time, for what Python's json says.
+    const rest = scan.rest;
+    for (let c = 0; rest && c < rest.chunks.length; c += 2) if (parseValid(`[${source.slice(rest.chunks[c], rest.chunks[c + 1])}]`) === INVALID) return false;
+    if (rest) depth = Math.max(depth, rest.depth + 1);
+    // Shapes are read only when some element is not an entry object, the rare case they report on.
+    const shape = (i: number): ShapeItem => ({ kind: kinds[i], offset: scan.spans[i].start, length: scan.spans[i].end - scan.spans[i].start });
+    this.fileDiagnostics = allObjects ? [] : scan.isArray ? checkShape({ kind: 'array', offset: 0, length: text.length }, kinds.length, shape) : checkShape(shape(0), 0, shape);
+    // What Python's json refuses in valid JSON: both are rare, and each costs one pass only when present.
+    if (depth > this.maxDepth) this.fileDiagnostics.unshift(nestingTooDeep(text, bracketDepth(text), this.version));
+    for (const d of hugeIntegers(text)) this.fileDiagnostics.push(d);
+    for (const d of nonFiniteFindings(text, literals)) this.fileDiagnostics.push(d);
+    if (rest) this.fileDiagnostics.push(uncheckedEntries(scan.spans.length + rest.count, rest.chunks[0]));
+    return true;
   }
 
   /** The slot of one entry: its previous result when its text did not change, else a new check. */
-  private slotOf(text: string, start: number, index: number | undefined, value: unknown, previous: Map<string, EntryResult> | undefined, colons?: number, depth?: number): EntrySlot {
+  private slotOf(text: string, start: number, index: number | undefined, value: unknown, previous: Map<string, EntryResult> | undefined, colons?: number, depth?: number, broken = false): EntrySlot {
     const outer = index === undefined ? 0 : 1; // the top-level array is one level too
-    const result = previous?.get(text) ?? this.checkEntry(text, value, colons, (depth ?? nestingDepth(text)) + outer);
+    // Short entries are looked up among those of this check too: a file of thousands of `{}` checks one.
+    const short = text.length <= MAX_REPEATED_ENTRY_LENGTH;
+    let result = previous?.get(text) ?? (short ? this.repeated.get(text) : undefined);
+    if (!result) {
+      result = this.checkEntry(text, value, colons, (depth ?? nestingDepth(text)) + outer, broken);
+      if (short) this.repeated.set(text, result);
+    }
     return { start, text, index, result, summary: summaryAt(result, start, index), abs: undefined };
   }
 
@@ -175,7 +247,10 @@ export class RegistryDocument {
     // Still one valid object from the same `{` to the same `}`: the rest of the file is untouched and still valid.
     const value = parseValid(entryText);
     if (value === INVALID || value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-    const result = this.checkEntry(entryText, value, undefined, nestingDepth(entryText) + (slot.index === undefined ? 0 : 1));
+    // Too deep, or an integer too long for Python: findings about the whole file, which a full check makes.
+    const depth = nestingDepth(entryText) + (slot.index === undefined ? 0 : 1);
+    if (depth > this.maxDepth || hasLongDigitRun(entryText)) return false;
+    const result = this.checkEntry(entryText, value, undefined, depth);
     this.slots[i] = { start: slot.start, text: entryText, index: slot.index, result, summary: summaryAt(result, slot.start, slot.index), abs: undefined };
     const delta = edit.text.length - edit.length;
     if (delta) for (let j = i + 1; j < this.slots.length; j++) shiftSlot(this.slots[j], delta);
@@ -198,22 +273,23 @@ export class RegistryDocument {
   }
 
   /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
-  private checkEntry(text: string, value: unknown, colons: number | undefined, depth: number): EntryResult {
-    // Python's json gives up past about 990 levels (RecursionError); the rules would recurse that deep too.
-    if (depth > MAX_JSON_DEPTH) return tooDeepEntry(text, depth);
+  private checkEntry(text: string, value: unknown, colons: number | undefined, depth: number, broken = false): EntryResult {
+    // Past the depth Python's json reads, the file-level finding says all there is to say (and the rules would
+    // recurse that deep too).
+    if (depth > this.maxDepth) return uncheckedEntry(text);
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
-      return tooDeepEntry(text, depth);
+      return uncheckedEntry(text);
     }
     for (const rule of ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {
-        // Nesting thousands of levels deep overflows the rules' recursion; Python's json gave up long before.
-        if (err instanceof RangeError) return tooDeepEntry(text, depth);
+        // Nesting deeper than the stack allows overflows the rules' recursion; Python's json gave up long before.
+        if (err instanceof RangeError) return uncheckedEntry(text);
         // A rule bug must never take the server down; say so on the entry instead.
         ctx.report('json-syntax', { offset: 0, length: 1 }, [], `clem-registry could not check this entry: ${String(err)}`, { severity: 'information' });
       }
@@ -222,7 +298,7 @@ export class RegistryDocument {
     const name = v.model_name;
     const date = v.release_date;
     return {
-      diagnostics: ctx.diagnostics,
+      diagnostics: ctx.findings(),
       summary: {
         length: text.length,
         hasModelName: 'model_name' in v,
@@ -239,26 +315,36 @@ export class RegistryDocument {
    * the document: an update may shift their offsets in place, so read them before the next update.
    */
   diagnostics(): RegistryDiagnostic[] {
-    const out: RegistryDiagnostic[] = [...this.fileDiagnostics];
+    const cap = new FindingCap(this.settings);
+    for (const d of this.fileDiagnostics) cap.add(d);
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i];
+      const own = slot.result.diagnostics;
+      if (!own.length) continue;
+      // Placed copies are built only for entries with a finding still to be listed (or to be the first one past the
+      // cap); the others are only counted.
+      let whole = slot.abs !== undefined;
+      for (let j = 0; j < own.length && !whole; j++) whole = cap.wantsWhole(own[j].code);
+      if (!whole) {
+        for (let j = 0; j < own.length; j++) cap.count(own[j].code);
+        continue;
+      }
       let abs = slot.abs;
       if (abs === undefined) {
-        const own = slot.result.diagnostics;
-        abs = own.length ? [] : NO_DIAGNOSTICS;
+        abs = [];
         for (let j = 0; j < own.length; j++) abs.push(absolute(own[j], slot.start, slot.index));
         slot.abs = abs;
       }
-      for (let j = 0; j < abs.length; j++) out.push(abs[j]);
+      for (let j = 0; j < abs.length; j++) cap.add(abs[j]);
     }
     if (!this.across) {
       const summaries: EntrySummary[] = [];
       for (let i = 0; i < slots.length; i++) summaries.push(slots[i].summary);
       this.across = new AcrossEntriesIndex(summaries);
     }
-    for (const d of this.across.diagnostics()) out.push(d);
-    return applySeverityOverrides(out, this.settings);
+    for (const d of this.across.diagnostics()) cap.add(d);
+    return cap.finish();
   }
 
   /** The entries: where each stands, its own text, and what the cross-entry rules know of it. */
@@ -279,17 +365,10 @@ export class RegistryDocument {
 
 }
 
-/** The placed diagnostics of an entry without findings (never added to). */
-const NO_DIAGNOSTICS: RegistryDiagnostic[] = [];
-
-/** The nesting depth past which Python's json raises RecursionError (994 from a shallow stack; clemcore's is deeper). */
-const MAX_JSON_DEPTH = 990;
-
-function tooDeepEntry(text: string, depth: number): EntryResult {
-  return {
-    diagnostics: [{ code: 'json-syntax', severity: 'error', offset: 0, length: 1, path: [], message: `This entry nests arrays or objects ${depth} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError), so clemcore ignores the file. Flatten the structure.` }],
-    summary: { length: text.length, hasModelName: false },
-  };
+/** An entry the rules did not check: nesting too deep for Python's json, which a file-level finding reports. */
+function uncheckedEntry(text: string): EntryResult {
+  // Said to have a model_name, so that the cross-entry rules do not report it missing.
+  return { diagnostics: [], summary: { length: text.length, hasModelName: true } };
 }
 
 /** An entry's summary placed in the file. */
@@ -299,6 +378,38 @@ function summaryAt(result: EntryResult, start: number, index: number | undefined
 }
 
 const INVALID = Symbol('invalid JSON');
+
+/** Where the parser found errors or Python's non-finite literals (which JSON.parse rejects), in text order. */
+function errorStarts(parsed: ParsedJson): ArrayLike<number> {
+  const errors = parsed.errorOffsets;
+  // The parser moves forward, so its errors come in order; sorting millions of them would cost seconds.
+  let sorted = true;
+  for (let i = 1; i < errors.length && sorted; i++) sorted = errors[i - 1] <= errors[i];
+  if (!sorted) errors.sort();
+  if (!parsed.nonFinite.length) return errors;
+  const merged = new Int32Array(errors.length + parsed.nonFinite.length);
+  let i = 0;
+  let k = 0;
+  for (const offset of parsed.nonFinite) {
+    while (i < errors.length && errors[i] < offset) merged[k++] = errors[i++];
+    merged[k++] = offset;
+  }
+  while (i < errors.length) merged[k++] = errors[i++];
+  return merged;
+}
+
+/** Whether a sorted list has a number in [from, to). */
+function anyIn(sorted: ArrayLike<number>, from: number, to: number): boolean {
+  if (!sorted.length) return false;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] < to;
+}
 
 /** The value of strictly valid JSON text (what Python's json reads without complaint), or INVALID. */
 function parseValid(text: string): unknown {
@@ -378,52 +489,7 @@ function applyEdits(text: string, edits: TextEdit[]): string {
  */
 const MAX_PARSE_DEPTH = 1500;
 
-function parseJsonGuarded(text: string): ReturnType<typeof parseJson> & { tooDeep?: RegistryDiagnostic } {
-  const deep = deepNesting(text, MAX_PARSE_DEPTH);
-  if (!deep) {
-    try {
-      return parseJson(text);
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-    }
-  }
-  const at = deep ? deep.pythonGivesUpAt : 0;
-  return {
-    root: undefined,
-    errors: [],
-    tooDeep: { code: 'json-syntax', severity: 'error', offset: at, length: 1, path: [],
-      message: `The file nests arrays or objects more than ${MAX_PARSE_DEPTH} levels deep; Python's json gives up at about ${MAX_JSON_DEPTH} levels (RecursionError, here), so clemcore ignores the file. Flatten the structure.` },
-  };
-}
-
-/**
- * Whether brackets outside strings nest deeper than `limit`, read in one pass that works on broken JSON too; and if
- * so, where the nesting first passed Python's limit.
- */
-function deepNesting(text: string, limit: number): { pythonGivesUpAt: number } | undefined {
-  let depth = 0;
-  let pythonGivesUpAt = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 123 || c === 91) {
-      depth++;
-      if (depth === MAX_JSON_DEPTH + 1) pythonGivesUpAt = i;
-      if (depth > limit) return { pythonGivesUpAt };
-    } else if (c === 125 || c === 93) {
-      if (depth > 0) depth--;
-    }
-  }
-  return undefined;
-}
-
-function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSettings): RegistryDiagnostic[] {
+export function applySeverityOverrides(diags: RegistryDiagnostic[], settings: ServiceSettings): RegistryDiagnostic[] {
   const overrides = settings.severity;
   if (!overrides || Object.keys(overrides).length === 0) return diags;
   const out: RegistryDiagnostic[] = [];

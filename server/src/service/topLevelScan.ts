@@ -10,13 +10,23 @@ export interface ElementSpan {
   depth: number;
 }
 
+/** Elements of the top-level array past those whose spans are kept: how many, how deep they go, where they stand. */
+export interface RestOfArray {
+  count: number;
+  depth: number;
+  /** Runs of up to REST_CHUNK elements, as [start, end) pairs: each can be parsed on its own. */
+  chunks: number[];
+}
+
+const REST_CHUNK = 10_000;
+
 /**
  * The element spans of a JSON text whose root is an array, or the root's span when it is anything else (`isArray`
  * false). The top-level punctuation is checked (only JSON whitespace, commas between elements, nothing after the
  * root); the elements themselves are not: the caller parses each, and falls back to a full parser when anything
- * fails, which is also when the answer is undefined.
+ * fails, which is also when the answer is undefined. Past `maxSpans` elements, the rest is only summed up.
  */
-export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSpan[] } | undefined {
+export function scanTopLevel(text: string, maxSpans = Infinity): { isArray: boolean; spans: ElementSpan[]; rest?: RestOfArray } | undefined {
   let i = skipSpace(text, 0);
   if (i >= text.length) return undefined;
   if (text.charCodeAt(i) !== 91 /* [ */) {
@@ -24,19 +34,26 @@ export function scanTopLevel(text: string): { isArray: boolean; spans: ElementSp
     return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [{ start: i, end, colons: lastColons, depth: lastDepth }] } : undefined;
   }
   const spans: ElementSpan[] = [];
+  let rest: RestOfArray | undefined;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) !== 93 /* ] */) {
     for (;;) {
       const end = skipValue(text, i);
       if (end === i) return undefined;
-      spans.push({ start: i, end, colons: lastColons, depth: lastDepth });
+      if (spans.length < maxSpans) spans.push({ start: i, end, colons: lastColons, depth: lastDepth });
+      else {
+        rest ??= { count: 0, depth: 0, chunks: [] };
+        if (rest.count++ % REST_CHUNK === 0) rest.chunks.push(i, end);
+        else rest.chunks[rest.chunks.length - 1] = end;
+        if (lastDepth > rest.depth) rest.depth = lastDepth;
+      }
       i = skipSpace(text, end);
       if (text.charCodeAt(i) !== 44 /* , */) break;
       i = skipSpace(text, i + 1);
     }
   }
   if (text.charCodeAt(i) !== 93) return undefined;
-  return skipSpace(text, i + 1) === text.length ? { isArray: true, spans } : undefined;
+  return skipSpace(text, i + 1) === text.length ? { isArray: true, spans, rest } : undefined;
 }
 
 export function skipSpace(text: string, i: number): number {
@@ -202,7 +219,7 @@ export function locateIndexed(text: string, path: (string | number)[], index: Ob
   return { value: { offset: start, length: end - start }, key: keyStart < 0 ? undefined : { offset: keyStart, length: keyEnd - keyStart } };
 }
 
-function propertiesOf(text: string, open: number): number[] {
+export function propertiesOf(text: string, open: number): number[] {
   const props: number[] = [];
   let i = skipSpace(text, open + 1);
   while (text.charCodeAt(i) === 34) {

@@ -1,5 +1,5 @@
 // The entry's backend: present, known, and available in the target clemcore version.
-import { suggest } from '../didYouMean';
+import { shownName, suggest } from '../didYouMean';
 import type { EntryContext } from '../context';
 
 export function checkBackend(ctx: EntryContext): void {
@@ -19,7 +19,7 @@ export function checkBackend(ctx: EntryContext): void {
     const suggestions = suggest(name, ctx.schemas.backendNames());
     const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : ` Known backends: ${available.join(', ')}.`;
     ctx.report('unknown-backend', node, ['backend'],
-      `clemcore has no backend \`${name}\`: loading this model fails with "Specified model backend '${name}' not found in backend registry" (unless a \`${name}_api.py\` lies in the working directory).${hint}`,
+      `clemcore has no backend \`${shownName(name)}\`: loading this model fails with "Specified model backend '${shownName(name)}' not found in backend registry" (unless a \`${shownName(name)}_api.py\` lies in the working directory).${hint}`,
       { data: { suggestions } });
     return;
   }

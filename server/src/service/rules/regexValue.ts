@@ -226,7 +226,7 @@ function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded
 
 function collectBars(node: ReNode, out: number[]): void {
   forEachNode(node, (n) => {
-    if (n.type === 'alternation') out.push(...n.bars);
+    if (n.type === 'alternation') for (const bar of n.bars) out.push(bar);
   });
 }
 

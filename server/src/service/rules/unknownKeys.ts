@@ -1,5 +1,5 @@
 // Keys no clemcore code reads at their level: misplaced keys (with where they belong), legacy names, and typos.
-import { suggest } from '../didYouMean';
+import { shownName, suggest } from '../didYouMean';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';
@@ -77,7 +77,7 @@ function reportUnknown(ctx: EntryContext, key: string, parentPath: JsonPath, kno
   const candidates = Object.keys(known).filter((k) => !known[k]['x-clem-replacedBy']);
   const suggestions = suggest(key, candidates);
   const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : ' Remove it, or check the spelling.';
-  ctx.report('unknown-key', keyNode, [...parentPath, key], `clemcore does not read \`${key}\`${where}.${hint}`,
+  ctx.report('unknown-key', keyNode, [...parentPath, key], `clemcore does not read \`${shownName(key)}\`${where}.${hint}`,
     { data: { key, suggestions }, tags: ['unnecessary'] });
 }
 
