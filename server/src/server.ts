@@ -49,6 +49,8 @@ const transport = openTransport(process.argv.slice(2), {
 });
 const connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
 const pool = new CheckerPool();
+// The first checker thread loads while the client and server shake hands, so the first registry opened does not wait.
+guard('starting a checker thread', () => pool.warm());
 
 /** One synced document. Every JSON document the client sends is kept (cheaply), so a late "check as registry" needs no resend. */
 interface OpenDocument {
@@ -275,8 +277,6 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  // A checker thread starts now, so the first registry opened does not wait for one to load the service.
-  guard('starting a checker thread', () => pool.warm());
   if (dynamicConfigurationRegistration) {
     void connection.client
       .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
