@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { matchSpans, parsePattern, search } from '../pyre';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../service/templatePreview';
 import { chatSetup, type SpecialString } from './chatFormat';
-import { renderTemplate } from './chatTemplate';
+import { renderTemplate } from '../jinja2';
 import { entriesNamed, loadRegistry, lookupModel, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata, summarizeGguf, tokenType, type GgufMetadata } from './gguf';
 import { readGgufTensorTable } from './ggufTensors';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../service/templatePreview';
 import { chatSetup } from './chatFormat';
-import { renderTemplate, type TemplateEnvironment } from './chatTemplate';
+import { renderTemplate, type TemplateEnvironment } from '../jinja2';
 import { loadRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';

@@ -4,7 +4,7 @@ import type { RegistryDocument } from './registryDocument';
 import { parseJson } from './jsonText';
 import { entryValue } from './entryText';
 import type { DiagnosticData, Span } from './types';
-import { endMarkerOf } from './jinja/endMarker';
+import { endMarkerOf } from '../jinja2';
 import { pyEscape } from './rules/regexValue';
 
 export { endMarkerOf };

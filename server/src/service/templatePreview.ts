@@ -1,7 +1,7 @@
 // Renders a chat template for a short sample conversation the way clemcore's backend would call it (after
 // ensure_alternating_roles, with add_generation_prompt=True and the entry's BOS/EOS), for the template hover, in the
 // Jinja environment of the runtime that renders it (runtime/chatTemplate.ts).
-import { renderTemplate } from '../runtime/chatTemplate';
+import { renderTemplate } from '../jinja2';
 
 export interface ChatMessage {
   role: string;

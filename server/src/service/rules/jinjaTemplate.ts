@@ -1,7 +1,7 @@
 // Chat templates (x-clem-kind "jinja", `custom_chat_template`): parse errors at the exact character, templates that
 // never read `messages` or `add_generation_prompt`, and tags that the backend's Jinja set-up may not know.
 import { decodeStringNode, valueSpan, type Node } from '../jsonText';
-import { analyzeTemplate, type TemplateAnalysis } from '../jinja/templateAnalysis';
+import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
 

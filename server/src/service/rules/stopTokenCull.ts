@@ -5,7 +5,7 @@
 import { sub } from '../../pyre';
 import { analyzable, parsedPattern, pyEscape } from './regexValue';
 import { conditionallyIgnored } from './runtimeNotes';
-import { endMarkerOf } from '../jinja/endMarker';
+import { endMarkerOf } from '../../jinja2';
 import type { EntryContext } from '../context';
 
 /** The matcher's step budget: an end marker is short, and a pattern that needs more is judged by the regex rules. */
