@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { checkRegistry, checkRegistryBytes, pythonJsonRejects, RegistryDocument, type RegistryDiagnostic } from '../../server/src/service';
 import { maxJsonDepth, MAX_INTEGER_DIGITS } from '../../server/src/service/rules/jsonLimits';
 import { MAX_LISTED_SYNTAX_FINDINGS } from '../../server/src/service/rules/jsonSyntax';
-import { editDistance, suggest } from '../../server/src/service/didYouMean';
+import { editDistance, suggest } from '../../server/src/didYouMean';
 import { loadAsClemcore } from '../support/clemcoreLoad';
 import { pythonLabel } from '../support/python';
 import { seededRandom } from '../support/random';

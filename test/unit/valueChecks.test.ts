@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { check, entry, expectDiagnostics, expectNone, markAt, registry, unmark } from './harness';
 import { checkRegistry, type RegistryDiagnostic } from '../../server/src/service';
-import { analyzeTemplate } from '../../server/src/service/jinja/templateAnalysis';
 import { tokenize } from '@huggingface/jinja';
-import { tokenizeWithPositions } from '../../server/src/service/jinja/lexer';
+import { analyzeTemplate, tokenizeWithPositions } from '../../server/src/jinja2';
 import { LANGUAGES, THREE_TO_TWO } from '../../server/src/service/data/languages';
 
 const JINJA = ['jinja-syntax', 'jinja-no-messages', 'jinja-no-generation-prompt'];

@@ -1,5 +1,5 @@
 // The entry's backend: present, known, and available in the target clemcore version.
-import { shownName, suggest } from '../didYouMean';
+import { shownName, suggest } from '../../didYouMean';
 import type { EntryContext } from '../context';
 
 export function checkBackend(ctx: EntryContext): void {

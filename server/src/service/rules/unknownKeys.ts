@@ -1,5 +1,5 @@
 // Keys no clemcore code reads at their level: misplaced keys (with where they belong), legacy names, and typos.
-import { shownName, suggest } from '../didYouMean';
+import { shownName, suggest } from '../../didYouMean';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { PYTHON, pythonLabel } from '../support/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultVariables, renderTemplate, type RenderOutcome, type TemplateEnvironment } from '../../server/src/runtime/chatTemplate';
+import { defaultVariables, renderTemplate, type RenderOutcome, type TemplateEnvironment } from '../../server/src/jinja2';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 

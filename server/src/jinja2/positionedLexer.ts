@@ -1,6 +1,6 @@
 // A position-keeping port of the lexer of @huggingface/jinja 0.5.11 (MIT, huggingface.js): the same algorithm and the
 // same tokens, but every token remembers where it starts and ends in the original template, and an error says where it
-// happened. The library's own `tokenize` stays the reference: templateAnalysis.ts compares both token lists and uses
+// happened. The library's own `tokenize` stays the reference: analysis.ts compares both token lists and uses
 // these positions only when they agree.
 
 export type JinjaTokenType =

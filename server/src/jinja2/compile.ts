@@ -1,0 +1,114 @@
+// Compiling a template as jinja2 does: lex it (jinja2Lexer.ts), parse the result with @huggingface/jinja, and make the
+// checks jinja2 makes before rendering (unknown filters and tests, loop controls outside a loop). Cached by text.
+import { Interpreter, parse, tokenize } from '@huggingface/jinja';
+import { analyzeTemplate } from './analysis';
+import type { Profile } from './environments';
+import { errorMessage, TemplateSyntaxError } from './errors';
+import { FILTERS } from './filters';
+import { lex, type Lexed } from './jinja2Lexer';
+import { isNode, type AstNode } from './libraryAst';
+import { TESTS } from './testsOps';
+import { str } from './values';
+
+export interface Program {
+  root: Parameters<Interpreter['run']>[0];
+  /** Expressions whose value is written out (`{{ ... }}`): jinja2 writes str(value), the library its own string. */
+  outputs: WeakSet<object>;
+}
+
+const STATEMENT_TYPES = new Set(['Program', 'If', 'For', 'Break', 'Continue', 'Set', 'Macro', 'Comment', 'CallStatement', 'FilterStatement']);
+
+const compiled = new Map<string, Program>();
+
+export function compile(template: string, profile: Profile): Program {
+  const key = `${profile.trimBlocks ? 't' : 'p'}${profile.extensions ? 'x' : ''}\0${template}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const lexed = lex(template, profile);
+  // The library drops one trailing newline; the lexer already dropped jinja2's, so give it one to drop.
+  const source = `${lexed.text}\n`;
+  let root: Program['root'];
+  try {
+    root = parse(tokenize(source));
+  } catch (e) {
+    const problem = analyzeTemplate(source).problem;
+    const offset = problem ? lexed.map[Math.min(problem.start, lexed.map.length - 1)] : undefined;
+    const unknown = lexed.unknownTag;
+    if (unknown && (offset === undefined || unknown.offset <= offset)) throw unknownTag(unknown);
+    throw new TemplateSyntaxError(problem?.message ?? errorMessage(e), offset);
+  }
+  if (lexed.unknownTag) throw unknownTag(lexed.unknownTag);
+  const program: Program = { root, outputs: new WeakSet() };
+  new Checker(program, lexed).visit(root as unknown as AstNode, { loop: false, soft: false });
+  if (compiled.size > 64) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(key, program);
+  return program;
+}
+
+function unknownTag(tag: { name: string; offset: number }): TemplateSyntaxError {
+  return new TemplateSyntaxError(`Encountered unknown tag '${tag.name}'.`, tag.offset);
+}
+
+/**
+ * What jinja2's compiler checks, and the output expressions. Where it is: inside a loop body (loop controls are only
+ * valid there: Python compiles them) and in a "soft frame" (an if statement or an inline if, where an unknown filter or
+ * test fails only when it runs; anywhere else it fails at compile time).
+ */
+class Checker {
+  constructor(private readonly program: Program, private readonly lexed: Lexed) {}
+
+  visit(node: AstNode, at: { loop: boolean; soft: boolean }): void {
+    switch (node.type) {
+      case 'Break':
+      case 'Continue':
+        if (!at.loop) throw new TemplateSyntaxError(`'${node.type.toLowerCase()}' outside loop`);
+        return;
+      case 'FilterExpression':
+      case 'FilterStatement': {
+        const filter = node.filter as AstNode;
+        const name = (filter.type === 'CallExpression' ? (filter.callee as AstNode).value : filter.value) as string;
+        if (!FILTERS.has(name) && !(at.soft && node.type === 'FilterExpression')) this.fail('filter', name, this.lexed.filters);
+        break;
+      }
+      case 'TestExpression': {
+        const name = (node.test as AstNode).value as string;
+        if (!TESTS.has(name) && !at.soft) this.fail('test', name, this.lexed.tests);
+        break;
+      }
+    }
+    const inner = { loop: at.loop, soft: false };
+    const bodies: [string, { loop: boolean; soft: boolean }][] =
+      node.type === 'If' ? [['body', { ...at, soft: true }], ['alternate', { ...at, soft: true }]]
+      : node.type === 'For' ? [['body', { loop: true, soft: false }], ['defaultBlock', { loop: false, soft: false }]]
+      : node.type === 'Macro' || node.type === 'CallStatement' ? [['body', { loop: false, soft: false }]]
+      : [['body', inner]];
+    for (const [field, where] of bodies) {
+      const block = node[field];
+      if (!Array.isArray(block)) continue;
+      for (const child of block) {
+        if (!isNode(child)) continue;
+        if (!STATEMENT_TYPES.has(child.type)) this.program.outputs.add(child);
+        this.visit(child, where);
+      }
+    }
+    const soft = at.soft || node.type === 'If' || node.type === 'Ternary' || node.type === 'SelectExpression';
+    for (const [field, value] of Object.entries(node)) {
+      if (bodies.some(([f]) => f === field)) continue;
+      // A loop's filter (`for x in xs if test`) is in the loop's frame; its iterable in the enclosing one.
+      const where = node.type === 'For' && field === 'iterable' && isNode(value) && value.type === 'SelectExpression' ? null : { loop: at.loop, soft };
+      if (where === null) {
+        this.visit((value as AstNode).lhs as AstNode, { loop: at.loop, soft: at.soft });
+        this.visit((value as AstNode).test as AstNode, { loop: at.loop, soft: false });
+        continue;
+      }
+      if (Array.isArray(value)) for (const v of value) if (isNode(v)) this.visit(v, where);
+      if (value instanceof Map) for (const [k, v] of value) for (const x of [k, v]) if (isNode(x)) this.visit(x, where);
+      if (isNode(value)) this.visit(value, where);
+    }
+  }
+
+  private fail(kind: 'filter' | 'test', name: string, written: { name: string; offset: number }[]): never {
+    throw new TemplateSyntaxError(`No ${kind} named '${name}'.`, written.find((w) => w.name === name)?.offset);
+  }
+}
+

@@ -1,0 +1,199 @@
+// Lexing as jinja2 does. The output is a template for @huggingface/jinja without anything it treats differently:
+// line breaks normalised, whitespace control and trim_blocks/lstrip_blocks already applied, comments dropped, raw
+// blocks and string literals re-written as plain literals, numbers in decimal. `map[i]` is the template offset of
+// output character i, so that the library's parse errors can be placed in the original template.
+import type { Profile } from './environments';
+import { TemplateSyntaxError } from './errors';
+import { libraryString, libraryToken } from './literals';
+import { ALL_SPACE, PY_SPACE, TRAILING_SPACE } from './pySpace';
+import { pyRepr, str } from './values';
+
+// jinja2.lexer's tag rules, as sticky regexes (IGNORECASE where jinja2 has it).
+const TAG_RULES: [kind: TokenKind, re: RegExp][] = [
+  ['ws', new RegExp(`[${PY_SPACE}]+`, 'y')],
+  ['float', /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/iy],
+  ['int', /(?:0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*)/iy],
+  ['name', /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]+/uy],
+  ['string', /'([^'\\]*(?:\\[\s\S][^'\\]*)*)'|"([^"\\]*(?:\\[\s\S][^"\\]*)*)"/y],
+  ['op', /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y],
+];
+export type TokenKind = 'ws' | 'float' | 'int' | 'name' | 'string' | 'op';
+
+export interface Lexed {
+  text: string;
+  map: number[];
+  /** The first tag this environment does not know (loop controls or {% generation %} without the extensions). */
+  unknownTag?: { name: string; offset: number };
+  /** Filter and test names as written, checked after parsing as jinja2's compiler does. */
+  filters: { name: string; offset: number }[];
+  tests: { name: string; offset: number }[];
+}
+
+export function lex(template: string, profile: Profile): Lexed {
+  // tokeniter: split on \r\n, \r and \n, drop a last empty line (keep_trailing_newline is off), join with \n.
+  let src = '';
+  const srcMap: number[] = [];
+  for (let i = 0; i < template.length; i++) {
+    srcMap.push(i);
+    if (template[i] === '\r') {
+      src += '\n';
+      if (template[i + 1] === '\n') i++;
+    } else src += template[i];
+  }
+  if (src.endsWith('\n')) {
+    src = src.slice(0, -1);
+    srcMap.pop();
+  }
+  srcMap.push(template.length);
+
+  const out: Lexed = { text: '', map: [], filters: [], tests: [] };
+  const emit = (text: string, at: number) => {
+    out.text += text;
+    for (let k = 0; k < text.length; k++) out.map.push(srcMap[at]);
+  };
+  const emitSource = (from: number, to: number) => {
+    out.text += src.slice(from, to);
+    for (let k = from; k < to; k++) out.map.push(srcMap[k]);
+  };
+  const fail = (message: string, at: number): never => {
+    throw new TemplateSyntaxError(message, srcMap[Math.min(at, srcMap.length - 1)]);
+  };
+  const trim = profile.trimBlocks;
+  const spaceAt = new RegExp(`[${PY_SPACE}]*`, 'y');
+  const skipSpace = (at: number) => {
+    spaceAt.lastIndex = at;
+    spaceAt.test(src);
+    return spaceAt.lastIndex;
+  };
+  /** The data before a tag, after `{%-` (strip everything) or lstrip_blocks (spaces on the tag's own line). */
+  const emitData = (from: number, to: number, sign: string, lstrip: boolean, lineStarting: boolean) => {
+    let end = to;
+    const text = src.slice(from, to);
+    if (sign === '-') end = from + text.replace(TRAILING_SPACE, '').length;
+    else if (sign !== '+' && lstrip && profile.trimBlocks) {
+      const lineStart = text.lastIndexOf('\n') + 1;
+      if ((lineStart > 0 || lineStarting) && ALL_SPACE.test(text.slice(lineStart))) end = from + lineStart;
+    }
+    emitSource(from, end);
+  };
+
+  const rawBegin = new RegExp(`\\{%([-+]?)[${PY_SPACE}]*raw[${PY_SPACE}]*(?:-%\\}[${PY_SPACE}]*|%\\})`, 'y');
+  const rawEnd = new RegExp(`\\{%([-+]?)[${PY_SPACE}]*endraw[${PY_SPACE}]*(?:\\+%\\}|-%\\}[${PY_SPACE}]*|%\\}${trim ? '\\n?' : ''})`, 'g');
+  const tagStart = /\{[%{#]/g;
+  let pos = 0;
+  let lineStarting = true;
+  while (pos < src.length) {
+    tagStart.lastIndex = pos;
+    const found = tagStart.exec(src);
+    if (!found) {
+      emitSource(pos, src.length);
+      break;
+    }
+    const at = found.index;
+    rawBegin.lastIndex = at;
+    const raw = rawBegin.exec(src);
+    if (raw) {
+      emitData(pos, at, raw[1], true, lineStarting);
+      const bodyStart = at + raw[0].length;
+      rawEnd.lastIndex = bodyStart;
+      const end = rawEnd.exec(src);
+      if (!end) fail('Missing end of raw directive', at);
+      const startLine = raw[0].endsWith('\n');
+      const before = out.text.length;
+      emitData(bodyStart, end!.index, end![1], true, startLine);
+      const body = out.text.slice(before);
+      out.text = out.text.slice(0, before);
+      out.map.length = before;
+      if (body) emit(`{{ ${libraryString(body)} }}`, bodyStart);
+      pos = end!.index + end![0].length;
+      lineStarting = end![0].endsWith('\n');
+      continue;
+    }
+    const kind = src[at + 1];
+    const sign = src[at + 2] === '-' || src[at + 2] === '+' ? src[at + 2] : '';
+    emitData(pos, at, sign, kind !== '{', lineStarting);
+    let cursor = at + 2 + sign.length;
+    if (kind === '#') {
+      // (.*?)((?:\+#}|\-#}\s*|#}\n?)): the first `#}`, with a `+` or `-` just before it taken as its sign.
+      const close = src.indexOf('#}', cursor);
+      if (close < 0) fail('Missing end of comment tag', at);
+      let end = close + 2;
+      if (close > cursor && src[close - 1] === '-') end = skipSpace(end);
+      else if (!(close > cursor && src[close - 1] === '+') && trim && src[end] === '\n') end++;
+      pos = end;
+      lineStarting = src[end - 1] === '\n';
+      continue;
+    }
+    // A block or variable tag: jinja2's tag rules until the end marker (only recognised with balanced brackets).
+    emit(kind === '%' ? '{% ' : '{{ ', at);
+    const brackets: string[] = [];
+    let first: string | undefined;
+    let previous: { kind: TokenKind; text: string } | undefined;
+    let beforePrevious: { kind: TokenKind; text: string } | undefined;
+    let closed = false;
+    while (cursor < src.length) {
+      if (brackets.length === 0) {
+        let end = -1;
+        if (kind === '%') {
+          if (src.startsWith('+%}', cursor)) end = cursor + 3;
+          else if (src.startsWith('-%}', cursor)) end = skipSpace(cursor + 3);
+          else if (src.startsWith('%}', cursor)) end = cursor + 2 + (trim && src[cursor + 2] === '\n' ? 1 : 0);
+        } else if (src.startsWith('-}}', cursor)) end = skipSpace(cursor + 3);
+        else if (src.startsWith('}}', cursor)) end = cursor + 2;
+        if (end >= 0) {
+          emit(kind === '%' ? ' %}' : ' }}', cursor);
+          pos = end;
+          lineStarting = src[end - 1] === '\n';
+          closed = true;
+          break;
+        }
+      }
+      let match: RegExpExecArray | null = null;
+      let tokenKind: TokenKind = 'ws';
+      for (const [k, re] of TAG_RULES) {
+        re.lastIndex = cursor;
+        match = re.exec(src);
+        if (match) {
+          tokenKind = k;
+          break;
+        }
+      }
+      if (!match) fail(`unexpected char ${pyRepr(str(src[cursor]))} at ${cursor}`, cursor);
+      const text = match![0];
+      const start = cursor;
+      cursor += text.length;
+      if (tokenKind === 'ws') {
+        emit(' ', start);
+        continue;
+      }
+      if (tokenKind === 'op') {
+        if ('([{'.includes(text)) brackets.push({ '(': ')', '[': ']', '{': '}' }[text]!);
+        else if (')]}'.includes(text)) {
+          const expected = brackets.pop();
+          if (expected === undefined) fail(`unexpected '${text}'`, start);
+          if (expected !== text) fail(`unexpected '${text}', expected '${expected}'`, start);
+        }
+      }
+      if (tokenKind === 'name') {
+        if (!/^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]*$/u.test(text)) fail('Invalid character in identifier', start);
+        if (previous?.kind === 'op' && previous.text === '|') out.filters.push({ name: text, offset: srcMap[start] });
+        else if (kind === '%' && first === 'filter' && previous?.text === 'filter' && beforePrevious === undefined) out.filters.push({ name: text, offset: srcMap[start] });
+        else if (previous?.text === 'is' && previous.kind === 'name' && text !== 'not') out.tests.push({ name: text, offset: srcMap[start] });
+        else if (previous?.text === 'not' && beforePrevious?.text === 'is') out.tests.push({ name: text, offset: srcMap[start] });
+        if (first === undefined && kind === '%') {
+          first = text;
+          const needsExtension = text === 'break' || text === 'continue' || text === 'generation' || text === 'endgeneration';
+          if (needsExtension && !profile.extensions && !out.unknownTag) out.unknownTag = { name: text, offset: srcMap[start] };
+        }
+      }
+      if (first === undefined && kind === '%') first = '';
+      emit(libraryToken(tokenKind, text, start, fail), start);
+      beforePrevious = previous;
+      previous = { kind: tokenKind, text };
+    }
+    if (!closed) pos = src.length; // jinja2's lexer stops here; its parser reports the unclosed tag (so does ours)
+  }
+  out.map.push(template.length);
+  return out;
+}
+
