@@ -2,83 +2,9 @@
 // the real environments (llama-cpp-python >= 0.3.24, transformers, a plain jinja2.Template) and answers in JSON.
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { PYTHON, pythonLabel } from '../support/python';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { pythonLabel } from '../support/python';
+import { corpusTemplates, judgeLabel, judgeWithJinja2, type Judged } from './judge';
 import { defaultVariables, renderTemplate, type RenderOutcome, type TemplateEnvironment } from '../../server/src/jinja2';
-
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
-
-// The environments as those libraries build them. llama-cpp-python is its current release (>= 0.3.24: loopcontrols,
-// a pass-through {% generation %} tag, transformers' tojson; raise_exception and strftime_now passed to render()).
-// 'wrong' is transformers' environment with trim_blocks and lstrip_blocks off: a control the comparison must notice.
-const JUDGE = String.raw`
-import sys, json, datetime, warnings
-import jinja2, jinja2.ext, jinja2.nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.exceptions import TemplateError
-warnings.simplefilter('ignore')
-
-NOW = [None]
-
-def strftime_now(format):
-    return NOW[0].strftime(format)
-
-class LlamaRaised(ValueError):
-    pass
-
-class TransformersRaised(TemplateError):
-    pass
-
-def raise_llama(message):
-    raise LlamaRaised(message)
-
-def raise_transformers(message):
-    raise TransformersRaised(message)
-
-def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
-    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-class Generation(jinja2.ext.Extension):
-    tags = {'generation'}
-    def parse(self, parser):
-        lineno = next(parser.stream).lineno
-        body = parser.parse_statements(['name:endgeneration'], drop_needle=True)
-        return jinja2.nodes.CallBlock(self.call_method('_support'), [], [], body).set_lineno(lineno)
-    def _support(self, caller):
-        return caller()
-
-def sandboxed(trim):
-    env = ImmutableSandboxedEnvironment(loader=jinja2.BaseLoader(), trim_blocks=trim, lstrip_blocks=trim,
-                                        extensions=[jinja2.ext.loopcontrols, Generation])
-    env.filters['tojson'] = tojson
-    return env
-
-ENVS = {'llama-cpp-python': sandboxed(True), 'transformers': sandboxed(True), 'wrong': sandboxed(False)}
-for name in ('transformers', 'wrong'):
-    ENVS[name].globals.update(raise_exception=raise_transformers, strftime_now=strftime_now)
-
-def run(case):
-    kind = case['env']
-    NOW[0] = datetime.datetime.fromtimestamp(case['now'])
-    try:
-        template = jinja2.Template(case['template']) if kind == 'jinja2-plain' else ENVS[kind].from_string(case['template'])
-    except Exception as e:
-        line = e.lineno if isinstance(e, jinja2.TemplateSyntaxError) else None  # a SyntaxError's is in generated code
-        return {'ok': False, 'stage': 'parse', 'message': '%s: %s' % (type(e).__name__, e), 'line': line}
-    variables = dict(case['variables'])
-    if kind == 'llama-cpp-python':
-        variables.update(raise_exception=raise_llama, strftime_now=strftime_now)
-    try:
-        return {'ok': True, 'prompt': template.render(**variables)}
-    except (LlamaRaised, TransformersRaised) as e:
-        return {'ok': False, 'stage': 'render', 'raised': True, 'message': str(e)}
-    except Exception as e:
-        return {'ok': False, 'stage': 'render', 'message': '%s: %s' % (type(e).__name__, e)}
-
-json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
-`;
 
 type Env = TemplateEnvironment | 'wrong';
 type Message = { role: string; content: string };
@@ -91,14 +17,6 @@ interface Case {
   variables: Record<string, unknown>;
   /** Why this case cannot agree (a limit of @huggingface/jinja that this module cannot lift). */
   known?: string;
-}
-interface Judged {
-  ok: boolean;
-  prompt?: string;
-  stage?: string;
-  message?: string;
-  line?: number | null;
-  raised?: boolean;
 }
 
 const ENVIRONMENTS: TemplateEnvironment[] = ['llama-cpp-python', 'transformers', 'jinja2-plain'];
@@ -120,26 +38,6 @@ function runtimeVariables(env: Env, addGenerationPrompt: boolean): Record<string
   if (env === 'jinja2-plain') return {};
   if (env === 'llama-cpp-python') return { bos_token: '<s>', eos_token: '</s>', add_generation_prompt: addGenerationPrompt };
   return { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>', pad_token: '<pad>', add_generation_prompt: addGenerationPrompt };
-}
-
-function corpusTemplates(): { name: string; template: string }[] | null {
-  if (!fs.existsSync(CORPUS)) return null;
-  const found = new Map<string, string>();
-  const walk = (v: unknown, name: string): void => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, name));
-    else if (v && typeof v === 'object') {
-      const entry = v as Record<string, unknown>;
-      const here = typeof entry.model_name === 'string' ? entry.model_name : name;
-      for (const [k, x] of Object.entries(entry)) {
-        if (k === 'custom_chat_template' && typeof x === 'string' && !found.has(x)) found.set(x, here);
-        else walk(x, here);
-      }
-    }
-  };
-  for (const f of fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort()) {
-    walk(JSON.parse(fs.readFileSync(path.join(CORPUS, f), 'utf8')), f);
-  }
-  return [...found].map(([template, name]) => ({ name, template }));
 }
 
 /** A template rendered for every conversation, in every environment, with and without the generation prompt. */
@@ -473,11 +371,8 @@ let ours: RenderOutcome[] = [];
 before(() => {
   const all = [...cases, ...control];
   const input = all.map((c) => ({ env: c.env, template: c.template, now: NOW, variables: { ...defaultVariables(c.env === 'wrong' ? 'transformers' : c.env), ...c.variables, messages: c.messages } }));
-  const run = spawnSync(PYTHON, ['-c', JUDGE], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  assert.equal(run.status, 0, run.stderr);
-  const jinja = spawnSync(PYTHON, ['-c', 'import jinja2; print(jinja2.__version__)'], { encoding: 'utf8' });
-  console.log(`chat templates judged by ${pythonLabel()} with Jinja2 ${jinja.stdout.trim()}`);
-  judged = JSON.parse(run.stdout) as Judged[];
+  console.log(`chat templates judged by ${judgeLabel()}`);
+  judged = judgeWithJinja2(input);
   ours = all.map((c) => renderTemplate({ template: c.template, environment: c.env === 'wrong' ? 'transformers' : c.env, messages: c.messages, variables: c.variables, now: new Date(NOW * 1000) }));
 });
 

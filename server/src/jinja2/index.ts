@@ -6,3 +6,4 @@ export { analyzeTemplate, templateCacheSize, type TemplateAnalysis } from './ana
 export type { TemplateProblem } from './syntaxProblems';
 export { JinjaLexError, preprocessWithMap, tokenizeWithPositions, type JinjaTokenType, type PositionedToken } from './positionedLexer';
 export { endMarkerOf } from './endMarker';
+export { whitespaceDifferences, type TemplateEdit, type WhitespaceDifference, type WhitespaceKind } from './whitespace';

@@ -29,7 +29,43 @@ export interface Lexed {
   tests: { name: string; offset: number }[];
 }
 
-export function lex(template: string, profile: Profile): Lexed {
+/** A tag as written: its span in the template, from `{` to the end of its closing `}`. */
+export interface TagSpan {
+  kind: 'block' | 'variable' | 'comment';
+  start: number;
+  end: number;
+  /** A block tag's statement name (`if`, `endfor`, `raw`, ...); '' for other tags. */
+  name: string;
+  /** Whitespace control: `-` or `+` right after the opening and right before the closing delimiter. */
+  open: '' | '-' | '+';
+  close: '' | '-' | '+';
+}
+
+/** Whitespace of the template that the environment's rules remove (not the whitespace a `-` asks to strip). */
+export interface WhitespaceRemoval {
+  /** keep_trailing_newline off, trim_blocks (the line break after a block or comment tag), lstrip_blocks. */
+  cause: 'final-newline' | 'trim-blocks' | 'lstrip-blocks';
+  start: number;
+  end: number;
+  /** The tag whose rule removed it, an index into `tags`: the one before it (trim_blocks) or after it (lstrip_blocks). */
+  tag: number;
+}
+
+/** What the whitespace check needs to know of how the lexer read a template. */
+export interface LexLayout {
+  tags: TagSpan[];
+  removals: WhitespaceRemoval[];
+}
+
+export interface LexOptions {
+  /** jinja2's keep_trailing_newline (off in every environment clemcore uses). */
+  keepTrailingNewline?: boolean;
+  /** Filled with the tags and the removed whitespace, when given. */
+  layout?: LexLayout;
+}
+
+export function lex(template: string, profile: Profile, options: LexOptions = {}): Lexed {
+  const layout = options.layout;
   // tokeniter: split on \r\n, \r and \n, drop a last empty line (keep_trailing_newline is off), join with \n.
   let src = '';
   const srcMap: number[] = [];
@@ -40,11 +76,27 @@ export function lex(template: string, profile: Profile): Lexed {
       if (template[i + 1] === '\n') i++;
     } else src += template[i];
   }
-  if (src.endsWith('\n')) {
+  let srcEnd = template.length;
+  if (src.endsWith('\n') && !options.keepTrailingNewline) {
     src = src.slice(0, -1);
-    srcMap.pop();
+    srcEnd = srcMap.pop()!;
+    layout?.removals.push({ cause: 'final-newline', start: srcEnd, end: template.length, tag: -1 });
   }
   srcMap.push(template.length);
+  /** The template offset of source index i, for the layout (the end of the source is where a dropped newline starts). */
+  const offset = (i: number) => (i < src.length ? srcMap[i] : srcEnd);
+  const removed = (cause: WhitespaceRemoval['cause'], from: number, to: number, tag: number) => {
+    if (layout && to > from) layout.removals.push({ cause, start: offset(from), end: offset(to), tag });
+  };
+  const tagAt = (kind: TagSpan['kind'], from: number, open: string) => {
+    layout?.tags.push({ kind, start: offset(from), end: offset(from), name: '', open: open as TagSpan['open'], close: '' });
+    return layout ? layout.tags.length - 1 : -1;
+  };
+  const tagEnds = (tag: number, at: number, close: string) => {
+    if (!layout) return;
+    layout.tags[tag].end = offset(at);
+    layout.tags[tag].close = close as TagSpan['close'];
+  };
 
   const out: Lexed = { text: '', map: [], filters: [], tests: [] };
   const emit = (text: string, at: number) => {
@@ -73,6 +125,7 @@ export function lex(template: string, profile: Profile): Lexed {
     else if (sign !== '+' && lstrip && profile.trimBlocks) {
       const lineStart = text.lastIndexOf('\n') + 1;
       if ((lineStart > 0 || lineStarting) && ALL_SPACE.test(text.slice(lineStart))) end = from + lineStart;
+      removed('lstrip-blocks', end, to, layout ? layout.tags.length : -1);
     }
     emitSource(from, end);
   };
@@ -95,6 +148,9 @@ export function lex(template: string, profile: Profile): Lexed {
     if (raw) {
       emitData(pos, at, raw[1], true, lineStarting);
       const bodyStart = at + raw[0].length;
+      const rawTag = tagAt('block', at, raw[1]);
+      if (layout) layout.tags[rawTag].name = 'raw';
+      tagEnds(rawTag, at + raw[0].indexOf('%}') + 2, raw[0].includes('-%}') ? '-' : '');
       rawEnd.lastIndex = bodyStart;
       const end = rawEnd.exec(src);
       if (!end) fail('Missing end of raw directive', at);
@@ -105,6 +161,11 @@ export function lex(template: string, profile: Profile): Lexed {
       out.text = out.text.slice(0, before);
       out.map.length = before;
       if (body) emit(`{{ ${libraryString(body)} }}`, bodyStart);
+      const endTag = tagAt('block', end!.index, end![1]);
+      const closeAt = end!.index + end![0].indexOf('%}') + 2;
+      if (layout) layout.tags[endTag].name = 'endraw';
+      tagEnds(endTag, closeAt, src[closeAt - 3] === '-' ? '-' : src[closeAt - 3] === '+' ? '+' : '');
+      if (src[closeAt - 3] !== '-') removed('trim-blocks', closeAt, end!.index + end![0].length, endTag);
       pos = end!.index + end![0].length;
       lineStarting = end![0].endsWith('\n');
       continue;
@@ -112,14 +173,17 @@ export function lex(template: string, profile: Profile): Lexed {
     const kind = src[at + 1];
     const sign = src[at + 2] === '-' || src[at + 2] === '+' ? src[at + 2] : '';
     emitData(pos, at, sign, kind !== '{', lineStarting);
+    const tag = tagAt(kind === '%' ? 'block' : kind === '{' ? 'variable' : 'comment', at, sign);
     let cursor = at + 2 + sign.length;
     if (kind === '#') {
       // (.*?)((?:\+#}|\-#}\s*|#}\n?)): the first `#}`, with a `+` or `-` just before it taken as its sign.
       const close = src.indexOf('#}', cursor);
       if (close < 0) fail('Missing end of comment tag', at);
       let end = close + 2;
-      if (close > cursor && src[close - 1] === '-') end = skipSpace(end);
-      else if (!(close > cursor && src[close - 1] === '+') && trim && src[end] === '\n') end++;
+      const closeSign = close > cursor && (src[close - 1] === '-' || src[close - 1] === '+') ? src[close - 1] : '';
+      tagEnds(tag, end, closeSign);
+      if (closeSign === '-') end = skipSpace(end);
+      else if (closeSign !== '+' && trim && src[end] === '\n') removed('trim-blocks', end, ++end, tag);
       pos = end;
       lineStarting = src[end - 1] === '\n';
       continue;
@@ -133,13 +197,15 @@ export function lex(template: string, profile: Profile): Lexed {
     let closed = false;
     while (cursor < src.length) {
       if (brackets.length === 0) {
+        const closer = kind === '%' ? '%}' : '}}';
+        const closeSign = src[cursor] === '-' || (src[cursor] === '+' && kind === '%') ? src[cursor] : '';
         let end = -1;
-        if (kind === '%') {
-          if (src.startsWith('+%}', cursor)) end = cursor + 3;
-          else if (src.startsWith('-%}', cursor)) end = skipSpace(cursor + 3);
-          else if (src.startsWith('%}', cursor)) end = cursor + 2 + (trim && src[cursor + 2] === '\n' ? 1 : 0);
-        } else if (src.startsWith('-}}', cursor)) end = skipSpace(cursor + 3);
-        else if (src.startsWith('}}', cursor)) end = cursor + 2;
+        if (src.startsWith(closer, cursor + closeSign.length)) {
+          end = cursor + closeSign.length + 2;
+          tagEnds(tag, end, closeSign);
+          if (closeSign === '-') end = skipSpace(end);
+          else if (kind === '%' && closeSign === '' && trim && src[end] === '\n') removed('trim-blocks', end, ++end, tag);
+        }
         if (end >= 0) {
           emit(kind === '%' ? ' %}' : ' }}', cursor);
           pos = end;
@@ -182,6 +248,7 @@ export function lex(template: string, profile: Profile): Lexed {
         else if (previous?.text === 'not' && beforePrevious?.text === 'is') out.tests.push({ name: text, offset: srcMap[start] });
         if (first === undefined && kind === '%') {
           first = text;
+          if (layout) layout.tags[tag].name = text;
           const needsExtension = text === 'break' || text === 'continue' || text === 'generation' || text === 'endgeneration';
           if (needsExtension && !profile.extensions && !out.unknownTag) out.unknownTag = { name: text, offset: srcMap[start] };
         }
@@ -191,7 +258,10 @@ export function lex(template: string, profile: Profile): Lexed {
       beforePrevious = previous;
       previous = { kind: tokenKind, text };
     }
-    if (!closed) pos = src.length; // jinja2's lexer stops here; its parser reports the unclosed tag (so does ours)
+    if (!closed) {
+      tagEnds(tag, src.length, '');
+      pos = src.length; // jinja2's lexer stops here; its parser reports the unclosed tag (so does ours)
+    }
   }
   out.map.push(template.length);
   return out;

@@ -54,6 +54,7 @@ export const DIAGNOSTIC_CODES = {
   'jinja-no-messages': { severity: 'warning', summary: 'A chat template that never reads `messages`.' },
   'jinja-no-generation-prompt': { severity: 'information', summary: 'A chat template that ignores `add_generation_prompt`.' },
   'jinja-undefined-variable': { severity: 'warning', summary: 'A chat template that reads what its backend does not pass (huggingface_multimodal passes only `messages`).' },
+  'jinja-whitespace': { severity: 'warning', summary: "A chat template whose prompt differs from its text because of Jinja2's whitespace rules: a last line break that is dropped, a line break or an indentation that trim_blocks or lstrip_blocks removes; with the fix." },
   // formats
   'release-date': { severity: 'warning', summary: '`release_date` is not a real ISO date (YYYY-MM-DD).' },
   'context-size': { severity: 'hint', summary: '`context_size` not in the form `128k`/`4096` that the runtime parses.' },

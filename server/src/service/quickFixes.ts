@@ -102,6 +102,13 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       if (!d.remove) return [];
       return [fix(`Remove \`${d.key ?? 'the key'}\``, [removalOf(doc.getText(), d.remove)])];
     }
+    case 'jinja-whitespace': {
+      // Two ways to fix one span: render what the text shows, or make the text show what is rendered.
+      const fixes = Array.isArray(d.fixes) ? (d.fixes as { title?: unknown; replacement?: unknown }[]) : [];
+      return fixes
+        .filter((f): f is { title: string; replacement: string } => typeof f.title === 'string' && typeof f.replacement === 'string')
+        .map((f, i) => fix(f.title, [{ offset: finding.offset, length: finding.length, newText: f.replacement }], i === 0));
+    }
     case 'duplicate-model-name': {
       const entry = doc.entryAt(finding.offset);
       if (!entry || typeof d.name !== 'string') return [];

@@ -1,9 +1,11 @@
 // Chat templates (x-clem-kind "jinja", `custom_chat_template`): parse errors at the exact character, templates that
-// never read `messages` or `add_generation_prompt`, and tags that the backend's Jinja set-up may not know.
+// never read `messages` or `add_generation_prompt`, tags that the backend's Jinja set-up may not know, and (in
+// jinjaWhitespace.ts) whitespace that Jinja2 renders differently from what the text shows.
 import { decodeStringNode, valueSpan, type Node } from '../jsonText';
 import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
+import { checkJinjaWhitespace } from './jinjaWhitespace';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return;
@@ -41,6 +43,7 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   }
 
   if (problem) return; // without a syntax tree, nothing can be said about the variables the template reads
+  checkJinjaWhitespace(ctx, path, key, decoded);
 
   if (!analysis.readsMessages) {
     ctx.report(
