@@ -479,3 +479,16 @@ it('would notice an environment without trim_blocks and lstrip_blocks', () => {
   console.log(`control (jinja2 with trim_blocks/lstrip_blocks off vs our transformers rendering): ${noticed}/${control.length} differ`);
   assert.ok(noticed >= 10, 'the comparison is blind to the whitespace options');
 });
+
+it('stops a render past its step budget, and only then', () => {
+  const render = (template: string, maxSteps?: number) => renderTemplate({ template, environment: 'transformers', messages: CONVERSATIONS['multi-turn'], maxSteps });
+  // Loops, ranges and repetitions that would not end in any useful time.
+  for (const template of ['{% for i in range(10**9) %}{{ i }}{% endfor %}', '{{ "x" * 10**9 }}', '{% for m in messages * 10**8 %}{% endfor %}', '{% for i in range(10**4) %}{% for j in range(10**4) %}.{% endfor %}{% endfor %}']) {
+    const r = render(template, 20_000);
+    assert.ok(!r.ok && r.stage === 'render' && /too long to render/.test(r.message), `${template}: ${JSON.stringify(r)}`);
+  }
+  // The same work within the budget, and a budget that does not change what renders.
+  assert.deepEqual(render('{% for i in range(3) %}{{ i }}{% endfor %}{{ "ab" * 2 }}', 20_000), { ok: true, prompt: '012abab' });
+  assert.deepEqual(render(CHATML, 20_000), render(CHATML));
+  assert.equal(render('{% for i in range(100) %}{{ i }}{% endfor %}', 50).ok, false);
+});

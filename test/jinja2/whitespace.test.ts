@@ -316,6 +316,12 @@ describe('jinja-whitespace, judged by Python\'s Jinja2', () => {
     });
   }
 
+  it('checks a template that would loop 10**9 times without rendering it to the end', () => {
+    // The evidence render stops at its step budget; the finding stands, without evidence.
+    const template = "{% for i in range(10**9) %}{{ i }}{% endfor %}<|im_start|>assistant\n";
+    assert.deepEqual(whitespaceDifferences(template, 'transformers').map((d) => [d.kind, d.evidence]), [['final-newline', undefined]]);
+  });
+
   it('every real template in every environment: a finding exactly where Python renders differently', { skip: corpus ? false : 'no ../shared/corpus beside the repository' }, () => {
     const problems: string[] = [];
     for (const { name, template, env, differences } of sweep) {

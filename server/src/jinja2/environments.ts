@@ -1,6 +1,7 @@
 // The Jinja2 environments clemcore's runtimes build (spec 3.1, 3.4, 3.5): their options, extensions and globals, and the
 // variables each passes to render() besides the messages.
 import { Environment } from '@huggingface/jinja';
+import { spend } from './budget';
 import { RaisedException } from './errors';
 import { pyStrftime } from './strftime';
 import { dict, entries, fn, int, list, num, pyStr, str, type Value } from './values';
@@ -52,6 +53,7 @@ export function makeGlobals(profile: Profile, now: Date): Environment {
   env.variables.set('range', fn((a) => {
     const [start, stop, step] = a.length === 1 ? [0, num(a[0]), 1] : [num(a[0]), num(a[1]), a[2] ? num(a[2]) : 1];
     if (step === 0) throw new Error('range() arg 3 must not be zero');
+    spend(Math.max(0, Math.ceil((stop - start) / step)));
     const out: Value[] = [];
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(int(i));
     return list(out);

@@ -1,6 +1,7 @@
 // The interpreter: @huggingface/jinja's, with jinja2's semantics for the nodes where they differ.
 import { Environment, Interpreter } from '@huggingface/jinja';
 import { getattr, getitem, pySlice } from './access';
+import { spend } from './budget';
 import type { Program } from './compile';
 import type { Profile } from './environments';
 import { arg, FILTER_IMPLS } from './filters';
@@ -32,6 +33,7 @@ export class Jinja2Interpreter extends Interpreter {
 
   override evaluate(statement: Statement | undefined, environment: Environment): Value {
     if (!statement) return super.evaluate(statement, environment);
+    spend(1);
     const value = this.evaluateNode(statement, environment);
     return this.program.outputs.has(statement) ? str(pyStr(value)) : value;
   }

@@ -1,6 +1,7 @@
 // Renders a chat template as a clemcore runtime's Jinja2 would (llama-cpp-python, transformers, a plain jinja2.Template):
 // @huggingface/jinja parses and runs it, with jinja2's lexing, whitespace, values, filters and tests laid over it.
 import { Environment } from '@huggingface/jinja';
+import { withBudget } from './budget';
 import { compile, type Program } from './compile';
 import { defaultVariables, makeGlobals, PROFILES, type TemplateEnvironment } from './environments';
 import { errorMessage, RaisedException, TemplateSyntaxError } from './errors';
@@ -17,6 +18,8 @@ export interface RenderRequest {
   variables?: Record<string, unknown>;
   /** The clock strftime_now reads (default: now), so that a preview or a test can be reproduced. */
   now?: Date;
+  /** At most this many steps (see budget.ts), for renders that must not hang; unbounded when absent. */
+  maxSteps?: number;
 }
 
 export type RenderOutcome =
@@ -45,7 +48,7 @@ export function renderTemplate(request: RenderRequest): RenderOutcome {
     const scope = new Environment(globals);
     const variables: Record<string, unknown> = { ...defaultVariables(request.environment), ...request.variables, messages: request.messages };
     for (const [name, value] of Object.entries(variables)) scope.set(name, value);
-    const result = new Jinja2Interpreter(scope, profile, program).run(program.root);
+    const result = withBudget(request.maxSteps, () => new Jinja2Interpreter(scope, profile, program).run(program.root));
     return { ok: true, prompt: String(result.value) };
   } catch (e) {
     if (e instanceof RaisedException) return { ok: false, stage: 'render', message: e.message, raised: true };

@@ -1,4 +1,5 @@
 // jinja2's tests (`is defined`, `is string`, ...) and Python's binary operators on jinja2 values.
+import { spend } from './budget';
 import { pyPercent, STR_METHODS } from './pyStrings';
 import { bool, entries, escaped, float, int, isMapping, isMarkup, isNumber, isSeq, isStr, isUndefined, items, like, list, markup, num, pyCompare, pyEq, pyStr, str, tuple, typeName, undefinedError, type Value } from './values';
 
@@ -111,6 +112,7 @@ export function binary(op: string, a: Value, b: Value): Value {
     const [seq, times] = isNumber(a) ? [b, a] : [a, b];
     if (times.type === 'IntegerValue' || times.type === 'BooleanValue') {
       const n = Math.max(0, num(times));
+      spend(n * (isStr(seq) ? (seq.value as string).length : isSeq(seq) ? items(seq).length : 0));
       if (isStr(seq)) return like(seq, (seq.value as string).repeat(n));
       if (isSeq(seq)) return list(Array.from({ length: n }, () => items(seq)).flat());
     }

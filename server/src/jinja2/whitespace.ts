@@ -2,6 +2,7 @@
 // of clemcore's runtimes: keep_trailing_newline is off everywhere, trim_blocks and lstrip_blocks are on in
 // llama-cpp-python and transformers. The lexer (jinja2Lexer.ts) records every piece of whitespace those rules remove;
 // this module keeps the ones that change a prompt in a way that matters, each with edits that fix it.
+import { analyzeTemplate, type TemplateAnalysis } from './analysis';
 import { PROFILES, type TemplateEnvironment } from './environments';
 import { lex, type LexLayout, type TagSpan, type WhitespaceRemoval } from './jinja2Lexer';
 import { renderTemplate } from './render';
@@ -53,24 +54,31 @@ const SAMPLE: { role: string; content: string }[] = [
   { role: 'user', content: 'Another one?' },
 ];
 
+/** Enough for any real chat template on the sample (the largest real one takes 147), little enough to be quick. */
+const RENDER_STEPS = 20_000;
+
 const CONDITIONAL_OPENERS = new Set(['if', 'elif', 'else', 'for']);
 const CONDITIONAL_CLOSERS = new Set(['endif', 'elif', 'else', 'endfor']);
-const CACHE_LIMIT = 64;
-const cache = new Map<string, WhitespaceDifference[]>();
+/**
+ * Results per environment, kept with the template's analysis: analyzeTemplate finds a template's cached analysis
+ * without hashing its text, and when it forgets the template, these go too.
+ */
+const cache = new WeakMap<TemplateAnalysis, Partial<Record<TemplateEnvironment, WhitespaceDifference[]>>>();
 
 /** The whitespace differences that matter, for a template that Python's Jinja2 lexes (none for one it rejects). */
 export function whitespaceDifferences(template: string, environment: TemplateEnvironment): WhitespaceDifference[] {
-  const key = `${environment}\0${template}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  let found: WhitespaceDifference[];
-  try {
-    found = findDifferences(template, environment);
-  } catch {
-    found = []; // a template jinja2's lexer rejects: the syntax check speaks for it
+  const analysis = analyzeTemplate(template);
+  let known = cache.get(analysis);
+  if (!known) cache.set(analysis, (known = {}));
+  let found = known[environment];
+  if (!found) {
+    try {
+      found = findDifferences(template, environment);
+    } catch {
+      found = []; // a template jinja2's lexer rejects: the syntax check speaks for it
+    }
+    known[environment] = found;
   }
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, found);
   return found;
 }
 
@@ -96,7 +104,7 @@ const NEWLINE = "{{ '\\n' }}";
 function finalNewline(template: string, environment: TemplateEnvironment, removal: WhitespaceRemoval, layout: LexLayout): WhitespaceDifference {
   const span = { start: removal.start, end: removal.end };
   const shown = shownBefore(template, removal.start, layout);
-  const rendered = renderTemplate({ template, environment, messages: SAMPLE, now: new Date(0) });
+  const rendered = renderTemplate({ template, environment, messages: SAMPLE, now: new Date(0), maxSteps: RENDER_STEPS });
   let evidence: WhitespaceDifference['evidence'];
   if (rendered.ok) {
     // How earlier turns of the prompt continue the text that ends it: the template's own last line of literal text
