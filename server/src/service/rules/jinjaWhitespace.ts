@@ -41,7 +41,8 @@ const AS_EXPRESSION = "write it as an expression, `{{ '\\n' }}` (`{{ '\\\\n' }}`
 function describe(d: WhitespaceDifference, key: string, renderer: string): { message: string; severity: Severity } {
   switch (d.kind) {
     case 'final-newline': {
-      const head = `\`${key}\` ends with a line break after \`${shown(d.before)}\`, but Jinja2 drops a template's last line break (${renderer} with keep_trailing_newline off): the prompt ends with \`${shown(d.before)}\` and no line break.`;
+      const end = /^\{[{%#]/.test(d.before) ? `what \`${shown(d.before)}\` writes` : `\`${shown(d.before)}\``;
+      const head = `\`${key}\` ends with a line break after \`${shown(d.before)}\`, but Jinja2 drops a template's last line break (${renderer} with keep_trailing_newline off): the prompt ends with ${end} and no line break.`;
       if (d.evidence === 'keep') return { severity: 'warning', message: `${head} Earlier turns of the same prompt have a line break there, so the model expects one. To keep it, ${AS_EXPRESSION}.` };
       if (d.evidence === 'drop') return { severity: 'information', message: `${head} Earlier turns of the same prompt have no line break there, so the prompt is probably right: remove the line break, so that the template shows what it renders.` };
       return { severity: 'information', message: `${head} If the prompt should end with a line break, ${AS_EXPRESSION}; otherwise remove it.` };
