@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { LspClient, positionAt, REPO, withTimeout } from './lspClient';
-import type { JsonDiagnostic, JsonFileReport } from '../support/cliReport';
+import { SEVERITY_NAMES, sortFindings as sorted, type EditorFinding as Finding, type JsonFileReport } from '../support/cliReport';
 import { SMALL_REGISTRY } from '../fixtures/smallRegistry';
 
 const BIN = path.join(REPO, 'bin', 'clem-registry.js');
@@ -29,26 +29,12 @@ function write(relative: string, text: string): { file: string; uri: string; tex
   return { file, uri: pathToFileURL(file).href, text };
 }
 
-type Finding = Omit<JsonDiagnostic, 'path'>;
-
-/** Findings in one order (by position, then code and message): a publish need not list them as the CLI does. */
-function sorted(findings: Finding[]): Finding[] {
-  const key = (f: Finding) => [f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character];
-  return [...findings].sort((a, b) => {
-    const [ka, kb] = [key(a), key(b)];
-    const i = ka.findIndex((v, j) => v !== kb[j]);
-    return i >= 0 ? ka[i] - kb[i] : a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
-  });
-}
-
 /** What `clem-registry check --format json ARGS FILE` reports, without the paths (which LSP does not carry). */
 function cliFindings(file: string, ...args: string[]): Finding[] {
   const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', ...args, file], { encoding: 'utf8', timeout: 20_000 });
   const [report] = JSON.parse(r.stdout) as JsonFileReport[];
   return sorted(report.diagnostics.map(({ path: _path, ...rest }) => rest));
 }
-
-const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'];
 
 function asJson(diags: Diagnostic[]): Finding[] {
   return sorted(diags.map((d) => ({ code: String(d.code), severity: SEVERITY_NAMES[d.severity ?? 1], message: String(d.message), range: d.range })));
