@@ -1,6 +1,21 @@
 // Bundles the extension client, the language server and its checker thread, the CLI and the test worker into dist/
 // with esbuild.
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { readDiagnosticsTable } from './scripts/readmeDiagnostics.mjs';
+
+/** `import { DIAGNOSTICS_TABLE } from 'clem-registry:readme-diagnostics'`: the README's table, read at build time. */
+const readmeDiagnostics = {
+  name: 'readme-diagnostics',
+  setup(b) {
+    b.onResolve({ filter: /^clem-registry:readme-diagnostics$/ }, () => ({ path: fileURLToPath(new URL('README.md', import.meta.url)), namespace: 'readme-diagnostics' }));
+    b.onLoad({ filter: /.*/, namespace: 'readme-diagnostics' }, (args) => ({
+      contents: `export const DIAGNOSTICS_TABLE = ${JSON.stringify(readDiagnosticsTable(args.path))};`,
+      loader: 'js',
+      watchFiles: [args.path],
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -12,6 +27,7 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser's main entry is a UMD build that requires its own modules at run time; the ESM build bundles.
   mainFields: ['module', 'main'],
+  plugins: [readmeDiagnostics],
 };
 
 await Promise.all([

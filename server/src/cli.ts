@@ -1,7 +1,9 @@
 // The command line: `clem-registry check FILE...` runs the registry service the editor uses and prints its findings
-// like a compiler (or as JSON); `clem-registry test FILE --model NAME` runs one entry through llama.cpp as clemcore
-// would, in the same worker process the editor uses. The subcommands share one option parser.
-import { statSync } from 'node:fs';
+// like a compiler (or as JSON or SARIF); `clem-registry test FILE --model NAME` runs one entry through llama.cpp as
+// clemcore would, in the same worker process the editor uses; `clem-registry lsp --stdio` starts the editor's language
+// server for any LSP client. The subcommands share one option parser.
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
@@ -14,6 +16,7 @@ import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
 import { loadRegistry } from './runtime/entryLookup';
+import { writeSarif } from './sarif';
 
 const PROGRAM = 'clem-registry';
 const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
@@ -73,7 +76,7 @@ function parseArgs(args: string[], spec: Record<string, OptionSpec>, usage: stri
 
 // ---- check ----------------------------------------------------------------------------------------------------------
 
-const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json|github] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE|DIR...`;
+const CHECK_USAGE = `Usage: ${PROGRAM} check [--format text|json|github|sarif] [--clemcore VERSION] [--severity CODE=LEVEL]... FILE|DIR...`;
 const CHECK_HELP = `${CHECK_USAGE}
 
 Checks clembench model registries (model_registry.json) as clemcore reads them. A directory stands for every
@@ -81,19 +84,25 @@ model_registry.json below it (not in node_modules, dist, build, virtual environm
 standard input. Pipes are read to their end (up to 64 MB); a named pipe without a writer is reported.
 
 Options:
-  --format text|json     text (default): one finding per line, file:line:column: severity code: message
+  --format FORMAT        text (default): one finding per line, file:line:column: severity code: message
                          (1-based), and a summary on stderr. json: [{"file", "diagnostics": [{"code",
                          "severity", "message", "range" (0-based, as in LSP), "path"}]}] on stdout.
                          github: GitHub Actions workflow commands (::error file=...,line=...::message), which
                          put each finding on its line of the pull request, and the summary on stderr.
+                         sarif: a SARIF 2.1.0 log on stdout (one run, one rule per code, files relative to
+                         the working directory), for GitHub code scanning (upload-sarif) and SARIF viewers.
   --clemcore VERSION     the clemcore runtime to check against: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
   --severity CODE=LEVEL  report CODE as LEVEL (${LEVELS.join(', ')}); may be repeated.
   -h, --help             show this help.
 
 Exit status: 0 without errors, 1 when any file has an error, 2 when the check could not run.`;
 
+const CHECK_FORMATS = ['text', 'json', 'github', 'sarif'];
+
 interface FileReport {
+  /** The file as given, or `<stdin>`. */
   file: string;
+  fromStdin: boolean;
   text: TextDocument;
   findings: RegistryDiagnostic[];
 }
@@ -110,7 +119,7 @@ function checkCommand(args: string[]): number {
     return 0;
   }
   const format = options.get('format')?.[0] ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'github') throw new UsageError(`unknown format '${format}' (use text, json or github)`, CHECK_USAGE);
+  if (!CHECK_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (use text, json, github or sarif)`, CHECK_USAGE);
 
   const versions = getSchemaSet().versions;
   const version = options.get('clemcore')?.[0];
@@ -141,6 +150,7 @@ function checkCommand(args: string[]): number {
   const status = reports.some((r) => r.findings.some((d) => d.severity === 'error')) ? 1 : 0;
   process.exitCode = status;
   if (format === 'json') writeJson(reports);
+  else if (format === 'sarif') writeSarif(reports, pkg.version, (chunk) => process.stdout.write(chunk));
   else writeText(reports, format === 'github' ? githubLine : textLine);
   return status;
 }
@@ -161,7 +171,7 @@ function expandDirectory(arg: string): string[] {
 
 function checkFile(file: string, bytes: Buffer, settings: ServiceSettings): FileReport {
   const { text, diagnostics } = checkRegistryBytes(bytes, settings);
-  return { file: file === STDIN ? '<stdin>' : file, text: TextDocument.create('file:///input.json', 'json', 0, text), findings: diagnostics };
+  return { file: file === STDIN ? '<stdin>' : file, fromStdin: file === STDIN, text: TextDocument.create('file:///input.json', 'json', 0, text), findings: diagnostics };
 }
 
 /** The JSON report, written in parts: a report of a million findings is never one string. */
@@ -263,7 +273,7 @@ Options:
                          format is then a list of reports, each with its "model".
   --max-tokens N         at most N new tokens (default 100).
   --ctx N                a context of N tokens instead of the trained one (which clemcore uses).
-  --format text|json     text (default): the report, stage by stage. json: {"verdict", "stages", "output",
+  --format FORMAT        text (default): the report, stage by stage. json: {"verdict", "stages", "output",
                          "problems"} on stdout.
   --packaged PATH        clemcore's packaged registry, searched after FILE as clemcore does.
   --clemcore VERSION     the clemcore runtime: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
@@ -374,11 +384,68 @@ function summaryText(results: { model: string; report: { verdict: 'pass' | 'fail
   return `Summary of ${results.length} ${results.length === 1 ? 'entry' : 'entries'}: ${count('pass')} pass, ${count('fail')} fail, ${count('error')} error\n${lines.join('\n')}\n`;
 }
 
+// ---- lsp ------------------------------------------------------------------------------------------------------------
+
+const LSP_USAGE = `Usage: ${PROGRAM} lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME`;
+const LSP_HELP = `${LSP_USAGE}
+
+Starts the language server that the VS Code extension runs, for any editor with an LSP client (Neovim, Helix,
+Emacs' eglot, ...): diagnostics, hover, completion, quick fixes, outline. Files named model_registry.json are
+checked as registries; so are files matching the globs of the "files" setting.
+
+Settings come from the editor: the "clemRegistry" section of workspace/configuration, else the
+initialization options {"settings": {"clemRegistry": {...}}} (or {"clemRegistry": {...}}), else the defaults.
+Keys: clemcoreVersion (${getSchemaSet().versions.join(', ')}; default ${getSchemaSet().defaultVersion}), severity ({"CODE": "${LEVELS.join('|')}"}), files (globs of more
+registry files, relative to the workspace folders or starting with **/), debounceMs (default 150).
+The Hugging Face cache is found as huggingface_hub finds it: HF_HUB_CACHE, else HF_HOME/hub, else
+~/.cache/huggingface/hub, in the server's environment.
+
+Options:
+  --stdio                talk LSP over standard input and output (what editors use).
+  --node-ipc             over Node's IPC channel (for a Node parent process).
+  --socket=PORT          connect to a socket on this port of 127.0.0.1.
+  --pipe=NAME            connect to a named pipe.
+  -h, --help             show this help.`;
+
+const TRANSPORTS = ['stdio', 'node-ipc', 'socket', 'pipe'];
+
+/** Starts dist/server.js in this process; it reads its transport from the command line and runs until the editor ends it. */
+function lspCommand(args: string[]): Promise<number> {
+  const { options, positionals } = parseArgs(args, {
+    stdio: { value: false },
+    'node-ipc': { value: false },
+    socket: { value: true },
+    pipe: { value: true },
+    // vscode-languageserver watches this process and exits with it.
+    clientProcessId: { value: true },
+    help: { value: false },
+  }, LSP_USAGE);
+  if (options.has('help')) {
+    process.stdout.write(`${LSP_HELP}\n`);
+    return Promise.resolve(0);
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, LSP_USAGE);
+  const transports = TRANSPORTS.filter((t) => options.has(t));
+  if (transports.length !== 1) {
+    throw new UsageError(transports.length ? `give one transport, not ${transports.map((t) => `--${t}`).join(' and ')}` : 'name the transport: --stdio (what editors use), --node-ipc, --socket=PORT or --pipe=NAME', LSP_USAGE);
+  }
+  const port = options.get('socket')?.[0];
+  if (port !== undefined && !(Number.isInteger(Number(port)) && Number(port) > 0 && Number(port) < 65536)) {
+    throw new UsageError(`--socket needs a port number, not '${port}'`, LSP_USAGE);
+  }
+  const server = path.join(__dirname, 'server.js');
+  if (!existsSync(server)) throw new InputError(`the language server is not built: ${server} is missing (npm run build makes it)`);
+  // Loaded only here, so that `check` never pays for the server's code.
+  createRequire(__filename)(server);
+  return new Promise<number>(() => undefined);
+}
+
 // ---- the program ----------------------------------------------------------------------------------------------------
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
   check: { summary: 'check registry files and report problems', run: checkCommand },
   test: { summary: 'run one llamacpp entry through llama.cpp as clemcore would', run: testCommand },
+  lsp: { summary: 'start the language server for an editor (--stdio)', run: lspCommand },
 };
 
 const MAIN_USAGE = `Usage: ${PROGRAM} <command> [options]   (${PROGRAM} --help for the commands)`;
@@ -392,7 +459,8 @@ Options:
   --version       show the version
 
 Examples: ${PROGRAM} check model_registry.json
-          ${PROGRAM} test model_registry.json --model my-model --gguf ./my-model.gguf`;
+          ${PROGRAM} test model_registry.json --model my-model --gguf ./my-model.gguf
+          ${PROGRAM} lsp --stdio`;
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -433,21 +501,27 @@ function reportInternalError(err: unknown): void {
   process.stderr.write(`${PROGRAM}: internal error: ${line}${debug ? '' : ' (set CLEM_REGISTRY_DEBUG=1 for details)'}\n`);
 }
 
-// A reader that stops early (`clem-registry check ... | head`) closes the pipe: the run ends quietly, with the status
-// it has, as the output was cut by the reader's choice.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+/** The command line's own handling of broken pipes and failures (the language server has its own). */
+function installProcessHandlers(): void {
+  // A reader that stops early (`clem-registry check ... | head`) closes the pipe: the run ends quietly, with the
+  // status it has, as the output was cut by the reader's choice.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      reportInternalError(err);
+      process.exit(2);
+    });
+  }
+  process.on('uncaughtException', (err) => {
     reportInternalError(err);
     process.exit(2);
   });
 }
-process.on('uncaughtException', (err) => {
-  reportInternalError(err);
-  process.exit(2);
-});
 
+const argv = process.argv.slice(2);
+// The language server logs its failures to the editor and keeps running; one line and exit 2 is for commands.
+if (argv[0] !== 'lsp') installProcessHandlers();
 // exitCode rather than exit(): a large report piped to another program must be flushed first.
-void main(process.argv.slice(2)).then((code) => {
+void main(argv).then((code) => {
   process.exitCode = code;
 });

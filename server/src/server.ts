@@ -35,6 +35,7 @@ import {
 } from './lsp/protocol';
 import { defaultSettings, readSettings, type ServerSettings } from './lsp/settings';
 import { settingsForPath } from './lsp/folderSettings';
+import { matchesRegistryGlobs } from './lsp/registryGlobs';
 import { FailureLog } from './lsp/failureLog';
 import { openTransport } from './lsp/transport';
 import { isObject } from './lsp/paramShapes';
@@ -68,6 +69,8 @@ let extraRegistries = new Set<string>();
 let settings: ServerSettings = defaultSettings();
 /** Each workspace folder's settings, by the folder's path. Documents outside every folder use `settings`. */
 let folderSettings = new Map<string, ServerSettings>();
+/** The settings in the client's initializationOptions: used where workspace/configuration has none. */
+let initializationSettings: unknown;
 /** Publishing waits for the first settings pull, so nothing is checked twice at startup. */
 let settingsLoaded = false;
 let canPullConfiguration = false;
@@ -125,7 +128,34 @@ function fileNameOf(uri: string): string {
 }
 
 function isRegistry(uri: string): boolean {
-  return fileNameOf(uri) === REGISTRY_FILE_NAME || extraRegistries.has(uri);
+  if (fileNameOf(uri) === REGISTRY_FILE_NAME || extraRegistries.has(uri)) return true;
+  const file = documentPathOf(uri);
+  const globs = file === undefined ? [] : settingsFor(uri).files;
+  return globs.length > 0 && matchesRegistryGlobs(file!, globs, workspaceFolders);
+}
+
+/**
+ * Applies a change of what makes a document a registry: starts checking the documents that now are, stops the others.
+ * Returns the documents it started checking.
+ */
+function changeRegistrySet(change: () => void): Set<string> {
+  const before = new Map([...documents.keys()].map((uri) => [uri, isRegistry(uri)]));
+  const started = new Set<string>();
+  change();
+  for (const [uri, was] of before) {
+    const now = isRegistry(uri);
+    if (was === now) continue;
+    const doc = documents.get(uri)!;
+    if (now) {
+      startChecking(uri, doc);
+      schedule(uri, doc, true);
+      started.add(uri);
+    } else {
+      stopChecking(doc);
+      clearDiagnostics(uri);
+    }
+  }
+  return started;
 }
 
 function documentPathOf(uri: string): string | undefined {
@@ -191,10 +221,10 @@ function clearDiagnostics(uri: string): void {
   void connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err) => failures.report('clearing diagnostics', err));
 }
 
-/** After a settings change: every registry is checked again with its new settings. */
-function recheckAll(): void {
+/** After a settings change: every registry is checked again with its new settings (but those just started). */
+function recheckAll(skip: ReadonlySet<string> = new Set()): void {
   for (const [uri, doc] of documents) {
-    if (!doc.check) continue;
+    if (!doc.check || skip.has(uri)) continue;
     doc.check.settingsChanged(checkSettingsFor(uri));
     schedule(uri, doc, true);
   }
@@ -214,10 +244,15 @@ function applySettings(raw: unknown, perFolder: [string, unknown][] = []): void 
     }
     return next;
   };
-  settings = read(raw);
-  folderSettings = new Map(perFolder.map(([folder, value]) => [folder, read(value)]));
-  settingsLoaded = true;
-  recheckAll();
+  const outside = read(raw);
+  const folders = new Map(perFolder.map(([folder, value]) => [folder, read(value)]));
+  // The `files` globs may make documents registries or take that away.
+  const started = changeRegistrySet(() => {
+    settings = outside;
+    folderSettings = folders;
+    settingsLoaded = true;
+  });
+  recheckAll(started);
 }
 
 async function pullSettings(): Promise<void> {
@@ -229,8 +264,10 @@ async function pullSettings(): Promise<void> {
     failures.report('reading the clemRegistry settings', err);
   }
   const list = Array.isArray(answers) ? answers : [];
-  const perFolder = folders.map(([, file], i): [string, unknown] => [file, list[i + 1]]);
-  guard('applying settings', () => applySettings(list[0], perFolder));
+  // A client that has no such section answers null (Neovim, Helix, eglot without it): the initialization options hold.
+  const outside = list[0] ?? initializationSettings;
+  const perFolder = folders.map(([, file], i): [string, unknown] => [file, list[i + 1] ?? outside]);
+  guard('applying settings', () => applySettings(outside, perFolder));
 }
 
 // ---- lifecycle ------------------------------------------------------------------------------------------------------
@@ -254,11 +291,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   snippetEditSupport = (capabilities.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
   dynamicConfigurationRegistration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
-  if (!canPullConfiguration) {
-    // Clients without workspace/configuration may pass settings at startup instead.
-    const options = params.initializationOptions as { settings?: { clemRegistry?: unknown } } | undefined;
-    guard('reading initialization options', () => applySettings(isObject(options) && isObject(options.settings) ? options.settings.clemRegistry : undefined));
-  }
+  // Editors other than VS Code pass settings at startup: {"settings": {"clemRegistry": {...}}} or {"clemRegistry": {...}}.
+  const options = params.initializationOptions;
+  if (isObject(options)) initializationSettings = isObject(options.settings) ? options.settings.clemRegistry : options.clemRegistry;
+  if (!canPullConfiguration) guard('reading initialization options', () => applySettings(initializationSettings));
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -298,7 +334,7 @@ connection.onDidChangeConfiguration((params) => {
     return;
   }
   const pushed = isObject(params) && isObject(params.settings) ? params.settings.clemRegistry : undefined;
-  guard('applying settings', () => applySettings(pushed));
+  guard('applying settings', () => applySettings(pushed ?? initializationSettings));
 });
 
 connection.onShutdown(() => {
@@ -354,20 +390,9 @@ connection.onDidCloseTextDocument((params) => guard('closing a document', () => 
 }));
 
 connection.onNotification(REGISTRY_FILES_NOTIFICATION, (params: RegistryFilesParams) => guard('updating the registry files', () => {
-  const before = new Map([...documents.keys()].map((uri) => [uri, isRegistry(uri)]));
-  extraRegistries = new Set(params.uris);
-  for (const [uri, was] of before) {
-    const now = isRegistry(uri);
-    if (was === now) continue;
-    const doc = documents.get(uri)!;
-    if (now) {
-      startChecking(uri, doc);
-      schedule(uri, doc, true);
-    } else {
-      stopChecking(doc);
-      clearDiagnostics(uri);
-    }
-  }
+  changeRegistrySet(() => {
+    extraRegistries = new Set(params.uris);
+  });
 }));
 
 connection.onRequest(STATUS_REQUEST, answer('answering a status request', notARegistry(), async (params: StatusParams): Promise<StatusResult> => {

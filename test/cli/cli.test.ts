@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { SMALL_REGISTRY as REGISTRY } from '../fixtures/smallRegistry';
+import type { JsonDiagnostic } from '../support/cliReport';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'clem-registry.js');
@@ -24,14 +25,6 @@ function run(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.error, undefined, String(r.error));
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-interface JsonDiagnostic {
-  code: string;
-  severity: string;
-  message: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  path: (string | number)[];
 }
 
 function runJson(...args: string[]): { status: number | null; report: { file: string; diagnostics: JsonDiagnostic[] }[] } {

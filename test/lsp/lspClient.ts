@@ -30,8 +30,8 @@ export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS):
 
 export class LspClient {
   readonly connection: ProtocolConnection;
-  /** What `workspace/configuration` answers for the `clemRegistry` section; tests change it, then notify. */
-  settings: Record<string, unknown>;
+  /** What `workspace/configuration` answers for the `clemRegistry` section (null: nothing); tests change it, then notify. */
+  settings: Record<string, unknown> | null;
   /** What it answers for a workspace folder (by the folder's URI), when the folder has its own settings. */
   readonly folderSettings = new Map<string, Record<string, unknown>>();
   readonly logs: string[] = [];
@@ -41,7 +41,7 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   private exited: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcess, settings: Record<string, unknown>) {
+  private constructor(private readonly child: ChildProcess, settings: Record<string, unknown> | null) {
     this.settings = settings;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
@@ -63,14 +63,24 @@ export class LspClient {
 
   /** Starts the server and completes the initialize handshake (with the configuration capability). */
   static async start(settings: Record<string, unknown> = { debounceMs: 0 }, rootUri: string | null = null, workspaceFolders?: string[]): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    return LspClient.startWith({ settings, rootUri, workspaceFolders });
+  }
+
+  /**
+   * Starts a server as an editor describes it: the command (default `node dist/server.js --stdio`), whether it
+   * answers workspace/configuration, and the initialization options.
+   */
+  static async startWith(editor: { command?: string[]; configuration?: boolean; settings?: Record<string, unknown> | null; initializationOptions?: unknown; rootUri?: string | null; workspaceFolders?: string[] }): Promise<LspClient> {
+    const { command = [SERVER, '--stdio'], configuration = true, settings = { debounceMs: 0 }, rootUri = null, workspaceFolders } = editor;
+    const child = spawn(process.execPath, command, { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, settings);
     try {
       await withTimeout(client.connection.sendRequest('initialize', {
         processId: process.pid,
         rootUri,
         workspaceFolders: workspaceFolders?.map((uri) => ({ uri, name: uri.slice(uri.lastIndexOf('/') + 1) })) ?? null,
-        capabilities: { workspace: { configuration: true, workspaceFolders: workspaceFolders !== undefined, didChangeConfiguration: { dynamicRegistration: false } } },
+        initializationOptions: editor.initializationOptions,
+        capabilities: { workspace: { configuration, workspaceFolders: workspaceFolders !== undefined, didChangeConfiguration: { dynamicRegistration: false } } },
       }), 'initialize');
       await client.connection.sendNotification('initialized', {});
     } catch (err) {
@@ -96,9 +106,10 @@ export class LspClient {
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  changeSettings(settings: Record<string, unknown>): void {
+  /** New settings: answered when the server pulls them, and pushed as `{"clemRegistry": settings}` to one that cannot. */
+  changeSettings(settings: Record<string, unknown> | null): void {
     this.settings = settings;
-    void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: settings === null ? {} : { clemRegistry: settings } });
   }
 
   /** Tells the server that workspace folders were added or removed. */

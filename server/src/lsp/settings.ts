@@ -9,6 +9,8 @@ export interface ServerSettings {
   clemcoreVersion: string;
   severity: Record<string, Severity | 'off'>;
   debounceMs: number;
+  /** Globs of further registry files; matched here for clients that do not match them themselves (all but VS Code). */
+  files: string[];
 }
 
 export const DEFAULT_DEBOUNCE_MS = 150;
@@ -16,7 +18,7 @@ const MAX_DEBOUNCE_MS = 5000;
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 export function defaultSettings(): ServerSettings {
-  return { clemcoreVersion: getSchemaSet().defaultVersion, severity: {}, debounceMs: DEFAULT_DEBOUNCE_MS };
+  return { clemcoreVersion: getSchemaSet().defaultVersion, severity: {}, debounceMs: DEFAULT_DEBOUNCE_MS, files: [] };
 }
 
 /** Validated settings from the raw `clemRegistry` object, plus a note for each value that was ignored. */
@@ -39,6 +41,15 @@ export function readSettings(raw: unknown): { settings: ServerSettings; problems
       else if (typeof level !== 'string' || !LEVELS.has(level)) problems.push(`clemRegistry.severity: level ${JSON.stringify(level)} for ${code} ignored.`);
       else settings.severity[code] = level as Severity | 'off';
     }
+  }
+
+  if (Array.isArray(r.files)) {
+    for (const glob of r.files) {
+      if (typeof glob === 'string' && glob !== '') settings.files.push(glob);
+      else problems.push(`clemRegistry.files: ${JSON.stringify(glob)} is not a glob pattern; ignored.`);
+    }
+  } else if (r.files !== undefined && r.files !== null) {
+    problems.push('clemRegistry.files is not a list of glob patterns; ignored.');
   }
 
   if (typeof r.debounceMs === 'number' && Number.isFinite(r.debounceMs)) {
