@@ -59,7 +59,7 @@ describe('eos-not-culled', () => {
     const facts = { ...chatmlFacts, stopTokens: ['</s>', '<|im_end|>', '<|eot_id|>'] };
     const custom = hf({ premade_chat_template: false, custom_chat_template: llama, eos_to_cull: '<\\|im_end\\|>' });
     const d = checkRegistry(custom, cache({ 'org/chatml': facts })).find((x) => x.code === 'eos-not-culled');
-    assert.match(d?.message ?? '', /`<\|eot_id\|>`, which ends the assistant's turn in the custom chat template/);
+    assert.match(d?.message ?? '', /does not remove `<\|eot_id\|>`, which ends the model's answer: the custom chat template writes `<\|eot_id\|>`/);
     // premade_chat_template: true ignores the custom template, so the cached ChatML one counts, which the cull removes.
     expectNone(hf({ premade_chat_template: true, custom_chat_template: llama, eos_to_cull: '<\\|im_end\\|>' }), ['eos-not-culled'], cache({ 'org/chatml': facts }));
   });

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
 import { MAX_FINDINGS_PER_CODE, moreFindings } from './findingCap';
-import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
+import type { DiagnosticData, GgufFactsSource, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
 export interface EntryDiagnostic {
@@ -63,6 +63,8 @@ export class EntryContext {
     readonly tokenizerFacts?: TokenizerFactsSource,
     /** The caller knows the text is not strict JSON, so JSON.parse, whose exception costs more, is not tried. */
     brokenText = false,
+    /** A llamacpp entry's GGUF metadata in the local caches, when the caller can read it. */
+    readonly ggufFacts?: GgufFactsSource,
   ) {
     let v = value;
     this.valid = value !== undefined;

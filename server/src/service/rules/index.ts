@@ -13,7 +13,7 @@ import { checkPresenceFlags } from './presenceFlags';
 import { checkRuntimeNotes } from './runtimeNotes';
 import { checkLookupSource } from './lookupSource';
 import { checkValueKinds } from './valueKinds';
-import { checkStopTokenCull } from './stopTokenCull';
+import { checkDryRun } from './dryRun';
 
 export const ENTRY_RULES: EntryRule[] = [
   checkDuplicateKeys,
@@ -29,5 +29,5 @@ export const ENTRY_RULES: EntryRule[] = [
   checkRuntimeNotes,
   checkLookupSource,
   checkValueKinds,
-  checkStopTokenCull,
+  checkDryRun,
 ];

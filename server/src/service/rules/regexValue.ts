@@ -158,7 +158,8 @@ function selfMatch(pattern: string, ast: Pattern): { text: string; mismatch: boo
   return { text, mismatch: true };
 }
 
-function hasIntentionalConstruct(node: ReNode): boolean {
+/** Whether a pattern uses regex constructs on purpose (`\n*`, `\s+`, `(...)*`, classes with ranges, anchors). */
+export function hasIntentionalConstruct(node: ReNode): boolean {
   switch (node.type) {
     case 'literal':
       return false;
