@@ -20,19 +20,25 @@ describe('regex fields', () => {
     expectNone(withCull(gptOss, 'huggingface_local', 'cot_end_tag'), REGEX_CODES);
   });
 
-  it('flags each unescaped | inside a special token, and the single characters it deletes', () => {
-    const diags = expectDiagnostics(withCull('«<»«|»im_end«|»«>»'), ['regex-single-char', 'regex-unescaped-bar', 'regex-unescaped-bar', 'regex-single-char']);
+  it('flags each unescaped | inside a special token, saying which single characters it deletes (one mistake, no more findings)', () => {
+    const diags = expectDiagnostics(withCull('<«|»im_end«|»>'), ['regex-unescaped-bar', 'regex-unescaped-bar']);
     const bar = diags.find((d) => d.code === 'regex-unescaped-bar')!;
     assert.match(bar.message, /`<` OR `im_end` OR `>`/);
+    assert.match(bar.message, /deletes every `<` and `>` from every reply/);
+    expectNone(withCull('<|im_end|>'), ['regex-single-char', 'regex-self-mismatch']);
+    // A single character that is not there because of the bar is still its own finding.
+    expectDiagnostics(withCull('<«|»im_end«|»>|«.»'), ['regex-unescaped-bar', 'regex-unescaped-bar', 'regex-single-char']);
     assert.equal(bar.data?.fixedValue, JSON.stringify('<\\|im_end\\|>'));
     assert.equal(bar.severity, 'error');
   });
 
   it('says the pattern does not match its own text', () => {
-    const diags = expectDiagnostics(withCull('<|im_end|>').replace('"<|im_end|>"', '«"<|im_end|>"»'), ['regex-self-mismatch']);
-    assert.equal(diags.find((d) => d.code === 'regex-self-mismatch')!.data?.replacement, JSON.stringify('<\\|im_end\\|>'));
+    const diags = expectDiagnostics(withCull('</s>+').replace('"</s>+"', '«"</s>+"»'), ['regex-self-mismatch']);
+    assert.equal(diags.find((d) => d.code === 'regex-self-mismatch')!.data?.replacement, JSON.stringify('</s>\\+'));
     expectDiagnostics(withCull('<eos>?').replace('"<eos>?"', '«"<eos>?"»'), ['regex-self-mismatch']);
     expectNone(withCull('<end_of_turn>\\n*<eos>'), ['regex-self-mismatch']);
+    // `\n` is a line break, which the pattern's own text then holds.
+    expectNone(withCull('</s>\\n'), ['regex-self-mismatch']);
   });
 
   it('flags over-escaping on the doubled backslashes', () => {

@@ -12,10 +12,24 @@ export type PySubResult =
 const SUB_TIME_LIMIT_MS = 2000;
 const MAX_STEPS = 5_000_000;
 
+/** Parses and translations by pattern: the same few patterns are applied over and over. */
+const compiled = new Map<string, { parsed: ReturnType<typeof parsePattern>; js?: ReturnType<typeof toJsRegExp> }>();
+
+function compile(pattern: string) {
+  let hit = compiled.get(pattern);
+  if (!hit) {
+    const parsed = parsePattern(pattern);
+    hit = { parsed, js: parsed.ok ? toJsRegExp(parsed.ast) : undefined };
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(pattern, hit);
+  }
+  return hit;
+}
+
 export function pySub(pattern: string, text: string): PySubResult {
-  const parsed = parsePattern(pattern);
+  const { parsed, js } = compile(pattern);
   if (!parsed.ok) return { error: `re.error: ${parsed.error.message} at position ${parsed.error.pos}` };
-  const js = toJsRegExp(parsed.ast);
+  if (!js) throw new Error('unreachable: a parsed pattern has a translation result');
   if (!js.ok) {
     return { text: sub(parsed.ast, text, '', { maxSteps: MAX_STEPS }), engine: `the Python-regex matcher: JavaScript has no equivalent for ${js.reason}` };
   }

@@ -84,7 +84,7 @@ export class RegistryDocument {
   /** How the last update was done, for tests and benchmarks. */
   lastUpdate: 'full' | 'incremental' = 'full';
 
-  constructor(text: string, private readonly settings: ServiceSettings = {}) {
+  constructor(text: string, readonly settings: ServiceSettings = {}) {
     this.schemas = getSchemaSet();
     this.version = this.schemas.resolveVersion(settings.clemcoreVersion);
     this.maxDepth = maxJsonDepth(this.version);

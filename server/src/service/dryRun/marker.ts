@@ -19,6 +19,8 @@ const SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\
 /** A special token at the start of a text, after optional whitespace: `<|im_end|>`, `<｜end▁of▁sentence｜>`, `</s>`, `<end_of_turn>`. */
 const LEADING_TOKEN = new RegExp(`^([${SPACE}]*)(<\\|[^|\\s]{1,40}\\|>|<\uff5c[^\uff5c\\s]{1,40}\uff5c>|</s>|<[a-z_]{2,30}>|\u0000EOS\u0000)`);
 const MAX_RENDER_STEPS = 200_000;
+/** Real chat templates are a few kilobytes; longer ones are not rendered, so that a pasted megabyte cannot stall typing. */
+const MAX_TEMPLATE_LENGTH = 64 * 1024;
 
 /** What a template writes around an assistant turn. */
 export interface TemplateFacts {
@@ -95,7 +97,7 @@ export function entryTemplate(backend: string, version: string, value: Record<st
   } else {
     return undefined;
   }
-  if (source === undefined) return undefined;
+  if (source === undefined || source.length > MAX_TEMPLATE_LENGTH) return undefined;
   return { source, label, facts: templateFacts(source, environment, kwargs) };
 }
 

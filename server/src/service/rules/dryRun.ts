@@ -19,6 +19,8 @@ const CODES: Record<NonNullable<DryRun['outcome']>['kind'], DiagnosticCode> = {
   'split-prefix-missing': 'split-prefix-missing',
 };
 
+const SAME_CAUSE = /^(regex-|literal-has-escapes$|json-)/;
+
 export function checkDryRun(ctx: EntryContext): void {
   const backend = ctx.backend;
   if (backend !== 'huggingface_local' && backend !== 'llamacpp' && backend !== 'vllm') return;
@@ -28,8 +30,9 @@ export function checkDryRun(ctx: EntryContext): void {
   const outcome = run?.outcome;
   if (!run || !outcome) return;
   const path: JsonPath = ['model_config', outcome.key];
-  // One mistake, one finding: another rule's finding on this key (regex-unescaped-bar, regex-single-char, ...) says it.
-  if (ctx.diagnostics.some((d) => d.path.length === 2 && d.path[0] === 'model_config' && d.path[1] === outcome.key)) return;
+  // One mistake, one finding: a regex rule's finding on this key (regex-unescaped-bar, regex-single-char, ...) or a
+  // literal field's escapes already say what is wrong with the value.
+  if (ctx.diagnostics.some((d) => d.path.length === 2 && d.path[0] === 'model_config' && d.path[1] === outcome.key && SAME_CAUSE.test(d.code))) return;
   const node = ctx.locate(path)?.value;
   if (!node) return;
   const code = CODES[outcome.kind];

@@ -66,7 +66,11 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   const ast = parsed.ast;
   if (pattern.length > MAX_ANALYZED_LENGTH) return;
   const overEscaped = reportOverEscaping(ctx, path, key, decoded, facts.overEscapes!);
-  const barFix = reportTokenBars(ctx, path, key, decoded, ast, facts.tokenBars!);
+  // One mistake, one finding per bar: the single characters that only exist as branches because of an unescaped bar
+  // inside a token (`<` and `>` of `<|im_end|>`) are said in the bar's finding, and so is the pattern's own text.
+  const bars = new Set(facts.tokenBars!);
+  const fromBars = (facts.singleChars ?? []).filter((s) => bars.has(s.end) || bars.has(s.start - 1));
+  const barFix = reportTokenBars(ctx, path, key, decoded, ast, facts.tokenBars!, fromBars.flatMap((s) => s.chars));
   const found = (barFix !== undefined ? 1 : 0) + overEscaped;
   if (facts.empty) {
     ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
@@ -75,6 +79,7 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
     { data: { key } });
   }
   for (const s of facts.singleChars ?? []) {
+    if (fromBars.includes(s)) continue;
     const span = valueSpan(decoded, s.start, s.end);
     const shown = s.chars.slice(0, 6).map((c) => `\`${c === '`' ? '\\`' : c}\``).join(', ') + (s.chars.length > 6 ? ', ...' : '');
     ctx.report('regex-single-char', span, path,
@@ -83,8 +88,8 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   }
   // Over-escaped patterns spell backslashes; their own text is not the token, and the fix above says what is.
   // With bars inside tokens, the fix escapes those bars only: other bars may separate tokens on purpose.
-  if (facts.selfMismatch && facts.selfText !== undefined && !overEscaped) {
-    const fixed = barFix ?? pyEscape(facts.selfText);
+  if (facts.selfMismatch && facts.selfText !== undefined && !overEscaped && barFix === undefined) {
+    const fixed = pyEscape(facts.selfText);
     ctx.report('regex-self-mismatch', node, path,
       `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(fixed)}\` in the JSON.`,
       { data: { key, replacement: JSON.stringify(fixed), replaceWholeValue: true } });
@@ -181,9 +186,14 @@ export function hasIntentionalConstruct(node: ReNode): boolean {
   }
 }
 
-/** Removes regex escaping: `\|` becomes `|`, `\\` becomes `\`; escapes of letters (`\n`, `\d`) stay. */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07' };
+
+/**
+ * Removes regex escaping: `\|` becomes `|`, `\\` becomes `\`, `\n` a line break (and `\t`, `\r`, `\f`, `\v`, `\a`
+ * their characters); other escapes of letters (`\d`, `\s`) stay.
+ */
 function unescapePattern(pattern: string): string {
-  return pattern.replace(/\\([^A-Za-z0-9])/g, '$1');
+  return pattern.replace(/\\([^A-Za-z0-9]|[ntrfva])/g, (_, c: string) => CONTROL_ESCAPES[c] ?? c);
 }
 
 /** Python's re.escape for the characters that matter in tokens: a pattern that matches `text` literally. */
@@ -212,14 +222,14 @@ function barsInsideTokens(pattern: string, ast: Pattern): number[] {
 }
 
 /** Reports each unescaped `|` inside a special token; returns the pattern with those bars escaped, if there were any. */
-function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern, inside: number[]): string | undefined {
+function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern, inside: number[], deleted: string[]): string | undefined {
   const pattern = decoded.value;
   if (!inside.length) return undefined;
   const alternatives = ast.body.type === 'alternation' ? ast.body.branches.map((b) => `\`${pattern.slice(b.start, b.end)}\``).join(' OR ') : undefined;
   const fixed = escapeTokenBars(pattern, inside);
   for (const bar of inside) {
     ctx.report('regex-unescaped-bar', valueSpan(decoded, bar, bar + 1), path,
-      `\`${key}\`: \`|\` is unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}. Escape it as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
+      `\`${key}\`: \`|\` is unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}${deleted.length ? `, and \`re.sub\` deletes every ${[...new Set(deleted)].map((c) => `\`${c}\``).join(' and ')} from every reply` : ''}. Escape it as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
       { data: { key, replacement: '\\\\|', fixedValue: JSON.stringify(fixed) } });
   }
   return fixed;

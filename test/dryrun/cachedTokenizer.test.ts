@@ -1,10 +1,10 @@
-// eos-not-culled: eos_to_cull against the token that ends the model's turn, as the local Hugging Face cache tells it
+// eos-not-culled from the dry run: eos_to_cull against the token that ends the model's turn, as the local Hugging Face cache tells it
 // (here a stand-in for the cache: the check itself is a pure function of the entry and these facts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRegistry, quickFixes, RegistryDocument } from '../../server/src/service';
 import type { TokenizerFacts } from '../../server/src/service/types';
-import { entry, expectDiagnostics, expectNone, markAt, registry } from './harness';
+import { entry, expectDiagnostics, expectNone, markAt, registry } from '../unit/harness';
 
 const CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 const HARMONY = "{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}{% if add_generation_prompt %}<|start|>assistant{% endif %}";
