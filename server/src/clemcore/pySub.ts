@@ -19,11 +19,20 @@ function compile(pattern: string) {
   let hit = compiled.get(pattern);
   if (!hit) {
     const parsed = parsePattern(pattern);
-    hit = { parsed, js: parsed.ok ? toJsRegExp(parsed.ast) : undefined };
+    hit = { parsed, js: parsed.ok ? translate(parsed.ast) : undefined };
     if (compiled.size >= 1000) compiled.clear();
     compiled.set(pattern, hit);
   }
   return hit;
+}
+
+/** The JavaScript translation, or the Python-semantics matcher where JavaScript refuses it (too large a RegExp). */
+function translate(ast: Parameters<typeof toJsRegExp>[0]): ReturnType<typeof toJsRegExp> {
+  try {
+    return toJsRegExp(ast);
+  } catch (err) {
+    return { ok: false, reason: `a pattern JavaScript refuses (${(err as Error).message.slice(0, 80)})`, at: 0 };
+  }
 }
 
 export function pySub(pattern: string, text: string): PySubResult {

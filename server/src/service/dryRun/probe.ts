@@ -7,6 +7,7 @@ import { isTruthy, pythonStrip } from '../../clemcore/python';
 import type { GgufFactsSource, TokenizerFactsSource } from '../../clemcore/facts';
 import { endMarker, entryTemplate, type EndMarker } from './marker';
 import { exampleOf } from './example';
+import { analyzable } from '../rules/regexValue';
 
 export const PROBE_ANSWER = 'Blue, and then green.';
 const PROBE_REASONING = 'The user wants a colour.';
@@ -44,6 +45,8 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
   const config = rawConfig as Record<string, unknown>;
   const path = textPathOf(backend, version, config);
   if (!path) return undefined;
+  // Patterns past the regex rules' analysis limit get their syntax checked only: a pasted megabyte must not stall typing.
+  if (['eos_to_cull', 'cot_end_tag', 'cot_start_tag', 'output_split_prefix'].some((k) => typeof config[k] === 'string' && !analyzable(config[k] as string))) return undefined;
   const id = value.huggingface_id;
   const tokenizer = backend !== 'llamacpp' && typeof id === 'string' ? tokenizerSource?.(id) : undefined;
   const gguf = backend === 'llamacpp' && typeof id === 'string' && typeof config.filename === 'string' ? ggufSource?.(id, config.filename) : undefined;
