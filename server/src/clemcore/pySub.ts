@@ -11,6 +11,7 @@ export type PySubResult =
 
 const SUB_TIME_LIMIT_MS = 2000;
 const MAX_STEPS = 5_000_000;
+const PROBE_STEPS = 200_000;
 
 /** Parses and translations by pattern: the same few patterns are applied over and over. */
 const compiled = new Map<string, { parsed: ReturnType<typeof parsePattern>; js?: ReturnType<typeof toJsRegExp> }>();
@@ -35,9 +36,11 @@ function translate(ast: Parameters<typeof toJsRegExp>[0]): ReturnType<typeof toJ
   }
 }
 
-export function pySub(pattern: string, text: string): PySubResult {
+/** `matcherOnly`: run pyre's matcher under its step budget (short texts), never the sandboxed JavaScript RegExp. */
+export function pySub(pattern: string, text: string, matcherOnly = false): PySubResult {
   const { parsed, js } = compile(pattern);
   if (!parsed.ok) return { error: `re.error: ${parsed.error.message} at position ${parsed.error.pos}` };
+  if (matcherOnly) return { text: sub(parsed.ast, text, '', { maxSteps: PROBE_STEPS }), engine: 'the Python-regex matcher' };
   if (!js) throw new Error('unreachable: a parsed pattern has a translation result');
   if (!js.ok) {
     return { text: sub(parsed.ast, text, '', { maxSteps: MAX_STEPS }), engine: `the Python-regex matcher: JavaScript has no equivalent for ${js.reason}` };

@@ -30,8 +30,13 @@ export interface TextPathResult {
   cot?: string;
 }
 
-/** What the decoded text of huggingface_local holds besides the completion. */
+/** What the decoded text holds besides the completion, and how to compute re.sub. */
 export interface DecodeFacts {
+  /**
+   * A short probe (the dry run): re.sub runs on pyre's Python-semantics matcher under a step budget, which costs
+   * microseconds, instead of a JavaScript RegExp in a sandbox with a time limit, which costs a watchdog per call.
+   */
+  probe?: boolean;
   /** The decoded prompt, which clemcore removes with str.replace. */
   prompt?: string;
   /** The pad token's text: the tokenizer's pad token, else its EOS (clemcore sets pad = EOS when there is none). */
@@ -58,7 +63,7 @@ export function textPathOf(backend: string | undefined, version: string, config:
  * then `re.sub(eos_to_cull, "", text)`; no strip afterwards. The completion holds no prompt, and llama-cpp-python
  * detokenizes control tokens as nothing.
  */
-export function llamacppTextPath(raw: string, config: Record<string, unknown>): TextPathResult {
+export function llamacppTextPath(raw: string, config: Record<string, unknown>, decode: DecodeFacts = {}): TextPathResult {
   const stages: TextPathStage[] = [];
   let text = pythonStrip(raw);
   stages.push({ name: 'strip', text });
@@ -68,7 +73,7 @@ export function llamacppTextPath(raw: string, config: Record<string, unknown>): 
     if (split.text === undefined) return { stages };
     text = split.text;
   }
-  return cull(stages, text, config);
+  return cull(stages, text, config, decode.probe);
 }
 
 /**
@@ -111,7 +116,7 @@ export function huggingfaceTextPath(raw: string, config: Record<string, unknown>
   } else {
     stages.push({ name: 'pad', text, note: `The text neither starts nor ends with the pad token ${JSON.stringify(pad)}: nothing removed.` });
   }
-  const culled = cull(stages, text, config);
+  const culled = cull(stages, text, config, decode.probe);
   if (culled.reply === undefined || !isTruthy(config.cot_output)) return culled;
   return cotSplit(stages, culled.reply, config);
 }
@@ -134,7 +139,7 @@ export function vllmTextPath(raw: string, config: Record<string, unknown>, decod
     if (split.text === undefined) return { stages };
     text = split.text;
   }
-  const culled = cull(stages, text, config);
+  const culled = cull(stages, text, config, decode.probe);
   if (culled.reply === undefined) return culled;
   stages.push({ name: 'cot_output', error: "AttributeError: 'LLM' object has no attribute 'model_spec' (clemcore 3.3's vllm backend, in every call)" });
   return { stages };
@@ -160,13 +165,13 @@ function rsplitLast(text: string, prefix: unknown): TextPathStage {
 }
 
 /** `re.sub(model_config['eos_to_cull'], "", text)`: KeyError without the key. */
-function cull(stages: TextPathStage[], text: string, config: Record<string, unknown>): TextPathResult {
+function cull(stages: TextPathStage[], text: string, config: Record<string, unknown>, probe = false): TextPathResult {
   const pattern = config.eos_to_cull;
   if (typeof pattern !== 'string') {
     stages.push({ name: 'eos_to_cull', error: pattern === undefined ? "KeyError: 'eos_to_cull'" : 'TypeError: first argument must be string or compiled pattern' });
     return { stages };
   }
-  const sub = pySub(pattern, text);
+  const sub = pySub(pattern, text, probe);
   if ('error' in sub) {
     stages.push({ name: 'eos_to_cull', error: sub.error });
     return { stages };

@@ -4,7 +4,7 @@
 import { parsePattern, search } from '../../pyre';
 import { textPathOf, type TextPathResult, type TextPathStage, type DecodeFacts } from '../../clemcore/textPath';
 import { isTruthy, pythonStrip } from '../../clemcore/python';
-import type { GgufFactsSource, TokenizerFactsSource } from '../../clemcore/facts';
+import type { GgufFacts, GgufFactsSource, TokenizerFacts, TokenizerFactsSource } from '../../clemcore/facts';
 import { endMarker, entryTemplate, type EndMarker } from './marker';
 import { exampleOf } from './example';
 import { analyzable } from '../rules/regexValue';
@@ -50,6 +50,22 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
   const id = value.huggingface_id;
   const tokenizer = backend !== 'llamacpp' && typeof id === 'string' ? tokenizerSource?.(id) : undefined;
   const gguf = backend === 'llamacpp' && typeof id === 'string' && typeof config.filename === 'string' ? ggufSource?.(id, config.filename) : undefined;
+  // The same configurations repeat across entries and keystrokes: one run per distinct one (and the same facts).
+  const key = JSON.stringify([backend, version, tokenizer || gguf ? id : '', READ_KEYS.map((k) => config[k])]);
+  const hit = memo.get(key);
+  if (hit && hit.tokenizer === tokenizer && hit.gguf === gguf) return hit.run;
+  const run = probeEntry(value, config, backend, version, path, tokenizer, gguf);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, { tokenizer, gguf, run });
+  return run;
+}
+
+/** The model_config keys a dry run reads. */
+const READ_KEYS = ['eos_to_cull', 'output_split_prefix', 'cot_output', 'cot_start_tag', 'cot_end_tag', 'premade_chat_template', 'custom_chat_template', 'chat_template_kwargs', 'chat_template_language', 'multimodal', 'filename'];
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, { tokenizer?: TokenizerFacts; gguf?: GgufFacts; run: DryRun | undefined }>();
+
+function probeEntry(value: Record<string, unknown>, config: Record<string, unknown>, backend: string, version: string, path: NonNullable<ReturnType<typeof textPathOf>>, tokenizer: TokenizerFacts | undefined, gguf: GgufFacts | undefined): DryRun | undefined {
   const template = entryTemplate(backend, version, value, config, tokenizer, gguf);
   const marker = endMarker(backend, template, tokenizer, gguf);
   const assumptions = [...(marker?.assumptions ?? [])];
@@ -81,7 +97,7 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
   probe += PROBE_ANSWER;
   if (marker?.inText) probe += marker.lead + marker.text;
 
-  const decode: DecodeFacts = { padToken: tokenizer ? (tokenizer.padToken ?? tokenizer.eosToken) : undefined };
+  const decode: DecodeFacts = { probe: true, padToken: tokenizer ? (tokenizer.padToken ?? tokenizer.eosToken) : undefined };
   const variants = backend === 'huggingface_local' && decode.padToken ? [probe, probe + decode.padToken.repeat(PADS)] : [probe];
   let run: DryRun | undefined;
   for (const variant of variants) {
