@@ -37,3 +37,9 @@ export interface GgufFacts {
 
 /** The GGUF of a llamacpp entry (`huggingface_id`, `filename`) when it is found locally; undefined otherwise. */
 export type GgufFactsSource = (huggingfaceId: string, filename: string) => GgufFacts | undefined;
+
+/**
+ * The repository-relative paths of a repository's files in the local Hugging Face cache (what is downloaded of it),
+ * or undefined when it is not cached.
+ */
+export type RepoFilesSource = (huggingfaceId: string) => string[] | undefined;

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { GgufFacts } from '../clemcore/facts';
 import { readGgufMetadata, summarizeGguf, type GgufMetadata } from './gguf';
-import { hubCache, resolveGguf, type HubCache } from './modelFiles';
+import { cachedFiles, hubCache, resolveGguf, type HubCache } from './modelFiles';
 
 const memo = new Map<string, { stamp: number; facts: GgufFacts | undefined }>();
 
@@ -53,4 +53,20 @@ export function ggufFactsOf(meta: GgufMetadata, source: string): GgufFacts {
     isToken: (text) => typeOf(text) !== undefined,
     source,
   };
+}
+
+const listings = new Map<string, { at: number; files: string[] | undefined }>();
+/** A full check asks once per llamacpp entry: a listing is reused for this long. */
+const LISTING_REUSE_MS = 10_000;
+
+/** The files of a repository's snapshot in the local cache, or undefined when it is not cached. */
+export function readRepoFiles(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now()): string[] | undefined {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(huggingfaceId)) return undefined;
+  const key = `${cache.dir}\n${huggingfaceId}`;
+  const hit = listings.get(key);
+  if (hit && now - hit.at < LISTING_REUSE_MS) return hit.files;
+  const files = cachedFiles(huggingfaceId, cache);
+  if (listings.size > 1000) listings.clear();
+  listings.set(key, { at: now, files: files.length ? files : undefined });
+  return files.length ? files : undefined;
 }

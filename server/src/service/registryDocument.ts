@@ -279,7 +279,7 @@ export class RegistryDocument {
     if (depth > this.maxDepth) return uncheckedEntry(text);
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken, this.settings.ggufFacts);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken, this.settings.ggufFacts, this.settings.repoFiles);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return uncheckedEntry(text);

@@ -45,8 +45,8 @@ export interface DiagnosticData {
   [extra: string]: unknown;
 }
 
-export type { GgufFacts, GgufFactsSource, TokenizerFacts, TokenizerFactsSource } from '../clemcore/facts';
-import type { GgufFactsSource, TokenizerFactsSource } from '../clemcore/facts';
+export type { GgufFacts, GgufFactsSource, RepoFilesSource, TokenizerFacts, TokenizerFactsSource } from '../clemcore/facts';
+import type { GgufFactsSource, RepoFilesSource, TokenizerFactsSource } from '../clemcore/facts';
 
 export interface ServiceSettings {
   /** The clemcore runtime to check against, e.g. "3.7". */
@@ -59,4 +59,6 @@ export interface ServiceSettings {
   tokenizerFacts?: TokenizerFactsSource;
   /** A llamacpp entry's GGUF in the local caches (never downloaded), for the dry run's end marker; none without it. */
   ggufFacts?: GgufFactsSource;
+  /** A repository's files in the local Hugging Face cache, for llamacpp `filename` globs; none without it. */
+  repoFiles?: RepoFilesSource;
 }

@@ -8,7 +8,7 @@ import { settingsForPath } from '../folderSettings';
 import { REGISTRY_FILE_NAME } from '../protocol';
 import type { ServerSettings } from '../settings';
 import { readTokenizerFacts } from '../../runtime/tokenizerFacts';
-import { readGgufFacts } from '../../runtime/ggufFacts';
+import { readGgufFacts, readRepoFiles } from '../../runtime/ggufFacts';
 import { lineStartsOf, TextBuffer } from '../textBuffer';
 import { registryFilesIn, symbolsOfFile } from '../workspaceRegistries';
 import type { Answers, CheckSettings, FileSymbol, FromChecker, Question, ToChecker, WorkspaceSymbolsRequest } from './protocol';
@@ -40,6 +40,7 @@ function serviceSettings(settings: ServerSettings, documentPath: string | undefi
     documentPath,
     tokenizerFacts: (id) => readTokenizerFacts(id),
     ggufFacts: (id, filename) => readGgufFacts(id, filename),
+    repoFiles: (id) => readRepoFiles(id),
   };
 }
 
