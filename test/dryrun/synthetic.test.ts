@@ -54,6 +54,8 @@ describe('dry run on hand-written entries', () => {
     const d = expectFinding(planted, '3.7', 'split-prefix-missing', 'output_split_prefix');
     expectPythonAgrees(d, 'llamacpp', planted.model_config, PROBE_ANSWER);
     expectQuiet(chatml('huggingface_local', { output_split_prefix: 'assistant\n' }), '3.7');
+    // A line break or a colon at the prompt's end can still occur in a reply: no IndexError is claimed for them.
+    for (const prefix of ['\n', ':', '\n\n']) expectQuiet(chatml('llamacpp', { output_split_prefix: prefix }), '3.7');
   });
 
   it('leaves an unescaped <|im_end|> to the regex rules: two findings at the key, none from the dry run', () => {

@@ -85,12 +85,15 @@ function probeEntry(value: Record<string, unknown>, config: Record<string, unkno
   const prefix = config.output_split_prefix;
   if (typeof prefix === 'string' && prefix !== '') {
     const tail = template?.facts.generationTail;
-    if (tail !== undefined && tail.includes(prefix)) {
+    // Only a prefix with some text of its own that the prompt ends with is surely not written again (a line break
+    // or a colon can well occur in a reply).
+    if (tail !== undefined && pythonStrip(prefix).length >= 3 && pythonStrip(tail).endsWith(pythonStrip(prefix))) {
       assumptions.push(`The prompt already ends with \`${visibleText(tail)}\` (${template!.label}, add_generation_prompt), so the model does not write \`output_split_prefix\` \`${visibleText(prefix)}\` again: the probe lacks it.`);
     } else if (gguf?.isControlToken(prefix)) {
       assumptions.push(`\`output_split_prefix\` \`${prefix}\` is a control token of the GGUF, which llama-cpp-python renders as nothing: the probe lacks it.`);
     } else if (!(cotTag ?? '').includes(prefix)) {
-      probe += prefix;
+      // A prefix of whitespace alone would be stripped off the probe's start: some text comes before it.
+      probe += pythonStrip(prefix) === '' && !probe ? `Sure.${prefix}` : prefix;
       assumptions.push(`The model writes \`output_split_prefix\` \`${visibleText(prefix)}\` before its answer.`);
     }
   }
