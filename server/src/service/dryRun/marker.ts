@@ -22,18 +22,18 @@ const MAX_RENDER_STEPS = 200_000;
 /** Real chat templates are a few kilobytes; longer ones are not rendered, so that a pasted megabyte cannot stall typing. */
 const MAX_TEMPLATE_LENGTH = 64 * 1024;
 
-/** What a template writes around an assistant turn. */
+/** What a template writes around an assistant turn, each rendered when first asked for. */
 export interface TemplateFacts {
   /** The text after the assistant's content when the conversation ends with it (add_generation_prompt false). */
-  follower?: string;
+  readonly follower: string | undefined;
   /** The text the prompt ends with after the last user message (add_generation_prompt true): what the model continues. */
-  generationTail?: string;
+  readonly generationTail: string | undefined;
 }
 
 const templateCache = new Map<string, TemplateFacts>();
 const TEMPLATE_CACHE_LIMIT = 500;
 
-/** Renders a template twice for a sample conversation, once per distinct template, environment and kwargs. */
+/** A template's facts, once per distinct template, environment and kwargs; each render happens only when needed. */
 export function templateFacts(template: string, environment: TemplateEnvironment, kwargs: Record<string, unknown> = {}): TemplateFacts {
   const key = `${environment}\u0000${JSON.stringify(kwargs)}\u0000${template}`;
   let facts = templateCache.get(key);
@@ -51,9 +51,26 @@ export function templateFacts(template: string, environment: TemplateEnvironment
     const at = out.prompt.lastIndexOf(marker);
     return at < 0 ? undefined : out.prompt.slice(at + marker.length);
   };
+  const once = <T>(compute: () => T) => {
+    let done = false;
+    let value: T;
+    return () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    };
+  };
+  const follower = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false, REPLY));
+  const generationTail = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true, QUESTION));
   facts = {
-    follower: render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false, REPLY),
-    generationTail: render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true, QUESTION),
+    get follower() {
+      return follower();
+    },
+    get generationTail() {
+      return generationTail();
+    },
   };
   if (templateCache.size >= TEMPLATE_CACHE_LIMIT) templateCache.clear();
   templateCache.set(key, facts);
@@ -106,6 +123,8 @@ export function entryTemplate(backend: string, version: string, value: Record<st
  * huggingface_local and vllm stop at the tokenizer's stop tokens; llama.cpp at its end-of-generation tokens.
  */
 export function endMarker(backend: string, template: EntryTemplate | undefined, tokenizer: TokenizerFacts | undefined, gguf: GgufFacts | undefined): EndMarker | undefined {
+  // Without its GGUF, whether a llamacpp marker is ordinary text is not known; nor, without the tokenizer, for vllm.
+  if ((backend === 'llamacpp' && !gguf) || (backend === 'vllm' && !tokenizer)) return undefined;
   const leading = template?.facts.follower !== undefined ? LEADING_TOKEN.exec(template.facts.follower) : null;
   let text: string | undefined;
   let lead = '';
@@ -128,9 +147,8 @@ export function endMarker(backend: string, template: EntryTemplate | undefined, 
   if (text === undefined || source === undefined) return undefined;
   const eosText = (backend === 'llamacpp' ? gguf?.eosToken : tokenizer?.eosToken) ?? 'eos_token';
   const follower = template?.facts.follower?.split(EOS).join(eosText).split(BOS).join('');
-  if (backend === 'llamacpp') {
+  if (backend === 'llamacpp' && gguf) {
     // llama-cpp-python detokenizes with special=False: a control token renders as nothing.
-    if (!gguf) return undefined;
     if (gguf.isControlToken(text)) return { text, lead, inText: false, source: `${source}; it is a control token of the GGUF, which llama-cpp-python renders as nothing`, assumptions, follower };
     assumptions.push(`\`${text}\` is ${gguf.isToken(text) ? 'a token the GGUF does not mark as control' : 'not a token of the GGUF'}, so the model writes it as ordinary text (${gguf.source}); the probe assumes the model then ends its turn.`);
     return { text, lead, inText: true, source, assumptions, follower };
@@ -143,7 +161,7 @@ export function endMarker(backend: string, template: EntryTemplate | undefined, 
     assumptions.push(`The tokenizer is not in the local Hugging Face cache, so the probe assumes the model stops at \`${text}\`, the marker its template writes after an answer.`);
   }
   // vLLM returns text without special tokens, and a stop token is special: the marker never arrives.
-  if (backend === 'vllm') return tokenizer ? { text, lead, inText: false, source, assumptions, follower } : undefined;
+  if (backend === 'vllm') return { text, lead, inText: false, source, assumptions, follower };
   return { text, lead, inText: true, source, assumptions, follower };
 }
 
