@@ -285,7 +285,27 @@ export class Workbench implements EditorDriver {
     await this.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: WAIT });
   }
 
+  /**
+   * Clicks the lens, and again (at most twice more) when the click had no visible effect within 10 s: no new tab
+   * and no new notification. A lens whose command VS Code discarded between the two steps of the click does nothing.
+   */
   async clickCodeLens(line: number, title: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const toastsBefore = new Set(await this.toastTexts());
+      await this.clickCodeLensOnce(line, title);
+      const effect = await pollUntil(
+        async () => (await inPage<number>(this.page, 'Object.keys(window.__clemLens?.tabs ?? {}).length')) > 0 || (await this.toastTexts()).some((t) => !toastsBefore.has(t)),
+        (seen) => seen, 10_000, 200);
+      if (effect || attempt === 3) return;
+      console.error(`      (the "${title}" lens above line ${line} did nothing on click ${attempt}; clicking again)`);
+    }
+  }
+
+  private async toastTexts(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  private async clickCodeLensOnce(line: number, title: string): Promise<void> {
     await this.goTo({ line, col: 1 });
     // Lenses render a moment after the file is checked, and again after each change: wait for this one.
     const lensAbove = `(${CODE_LENS_ABOVE})(${JSON.stringify({ line, title })})`;
