@@ -227,10 +227,13 @@ describe('context-size', () => {
     assert.equal(d.severity, 'hint');
     assert.equal(d.data?.replacement, '"128k"');
   });
-  test('empty is a hint (fine for closed models)', () => {
-    const d = expectDiagnostics(markValue(sized('', 'openai'), 'context_size', '""'), ['context-size']).find((x) => x.code === 'context-size')!;
-    assert.equal(d.severity, 'hint');
-    assert.match(d.message, /closed models/);
+  test('empty is a hint for local backends, and nothing for remote ones, which never read it', () => {
+    for (const backend of ['huggingface_local', 'llamacpp']) {
+      const d = expectDiagnostics(markValue(sized('', backend), 'context_size', '""'), ['context-size']).find((x) => x.code === 'context-size')!;
+      assert.equal(d.severity, 'hint');
+      assert.match(d.message, /closed models/);
+    }
+    for (const backend of ['openai', 'anthropic', 'openrouter']) expectNone(sized('', backend), ['context-size']);
   });
   for (const [v, fix] of [['1.5k', undefined], ['32,768', '32768'], ['8K tokens', '8k']] as const) {
     test(`${v} is never parsed: warning`, () => {

@@ -37,7 +37,7 @@ export function checkRequiredKeys(ctx: EntryContext): void {
 
 function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
   let missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] | undefined;
-  let missingDocs: string[] | undefined;
+  let missingDocs: { key: string; rule: RequiredRule }[] | undefined;
   const config = path.length === 0 ? ctx.config : undefined;
   for (const [key, schema] of level.requirable) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
@@ -47,7 +47,7 @@ function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown
     const rule = applicableRule(schema, obj, ctx.version);
     if (!rule) continue;
     if (rule.when === 'docs') {
-      if (withDocKeys) (missingDocs ??= []).push(key);
+      if (withDocKeys) (missingDocs ??= []).push({ key, rule });
     } else (missingHard ??= []).push({ key, rule, schema });
   }
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
@@ -71,10 +71,23 @@ function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown
     checkLevel(ctx, nested, child as Record<string, unknown>, [...path, key], false);
   }
   if (missingDocs) {
-    ctx.report('missing-doc-key', anchorOf(ctx, path), path,
-      `The registry README lists ${missingDocs.map((k) => `\`${k}\``).join(', ')} as mandatory; clemcore never reads ${missingDocs.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do.`,
-      { data: { missingKeys: missingDocs.map((key) => ({ key, parentPath: path, type: typeName(level.keys[key]) })) } });
+    ctx.report('missing-doc-key', anchorOf(ctx, path), path, docKeysMessage(missingDocs),
+      { data: { missingKeys: missingDocs.map(({ key }) => ({ key, parentPath: path, type: typeName(level.keys[key]) })) } });
   }
+}
+
+/**
+ * Keys the README calls mandatory: those clemcore never reads are for result filtering and leaderboards; a key it
+ * does read, with a default, says when the default is not enough (its rule's message).
+ */
+function docKeysMessage(missing: { key: string; rule: RequiredRule }[]): string {
+  const names = (keys: string[]) => keys.map((k) => `\`${k}\``).join(', ');
+  const unread = missing.filter((m) => !m.rule.message).map((m) => m.key);
+  const parts: string[] = [];
+  if (unread.length) parts.push(`clemcore never reads ${unread.length > 1 ? 'them' : 'it'} at run time, but result filtering and leaderboards do`);
+  for (const { key, rule } of missing) if (rule.message) parts.push(`${unread.length ? `for \`${key}\`, ` : ''}${rule.message}`);
+  if (unread.length && parts.length > 1) parts[0] = parts[0].replace(/\b(them|it)\b/, names(unread));
+  return `The registry README lists ${names(missing.map((m) => m.key))} as mandatory; ${parts.join('; ')}.`;
 }
 
 /** The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself. */
