@@ -51,6 +51,10 @@ describe('regex fields', () => {
     expectDiagnostics(withCull('«[EOS]»'), ['regex-single-char']);
     expectDiagnostics(withCull('</s>|«.»'), ['regex-single-char']);
     expectNone(withCull('<eos>|</s>'), ['regex-single-char']);
+    // cot_end_tag goes to re.split, not re.sub: the message says what that does.
+    const cot = expectDiagnostics(withCull('</think>|«.»', 'huggingface_local', 'cot_end_tag'), ['regex-single-char']).find((d) => d.code === 'regex-single-char')!;
+    assert.match(cot.message, /`re\.split` cuts the reply at every one of them/);
+    assert.doesNotMatch(cot.message, /re\.sub/);
     expectNone(withCull('\\\\n+'), ['regex-single-char']);
   });
 

@@ -78,7 +78,7 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
     const span = valueSpan(decoded, s.start, s.end);
     const shown = s.chars.slice(0, 6).map((c) => `\`${c === '`' ? '\\`' : c}\``).join(', ') + (s.chars.length > 6 ? ', ...' : '');
     ctx.report('regex-single-char', span, path,
-      `\`${key}\` matches single ordinary characters (${shown}), so \`re.sub\` deletes every one of them from every reply. ${found ? 'Escape the special characters as shown above.' : 'Escape regex specials with `\\\\` in the JSON, or make the pattern longer.'}`,
+      `\`${key}\` matches single ordinary characters (${shown}), so ${key === 'cot_end_tag' ? '`re.split` cuts the reply at every one of them and clemcore keeps only the piece after the last as the answer' : '`re.sub` deletes every one of them from every reply'}. ${found ? 'Escape the special characters as shown above.' : 'Escape regex specials with `\\\\` in the JSON, or make the pattern longer.'}`,
       { data: { key, chars: s.chars } });
   }
   // Over-escaped patterns spell backslashes; their own text is not the token, and the fix above says what is.
