@@ -131,6 +131,13 @@ describe('keys', () => {
     expectDiagnostics(markAt(noConfig('google'), '"model_name"'), ['missing-doc-key'], { clemcoreVersion: '3.3' });
     expectNone(noConfig('mistral'), ['missing-key']);
   });
+  it('an entry whose backend the checked version no longer has gets that finding and its metadata findings, nothing else', () => {
+    // Under 3.3 the same entry lacks a key the backend needs and flags a value the old backend reads.
+    const text = registry(entry('huggingface_multimodal', { release_date: '23-07-24' }, { model_class: undefined }));
+    assert.deepEqual(check(text, { clemcoreVersion: '3.3' }).map((d) => d.code).sort(), ['missing-key', 'release-date']);
+    const found = check(text, { clemcoreVersion: '3.7' });
+    assert.deepEqual(found.map((d) => d.code).sort(), ['release-date', 'removed-backend']);
+  });
   it('a missing context_size in huggingface_multimodal is an AttributeError (ModelSpec.__getitem__ uses getattr)', () => {
     const text = registry(entry('huggingface_multimodal', { context_size: undefined }));
     const d = expectDiagnostics(markAt(text, '"model_name"'), ['missing-key'], { clemcoreVersion: '3.3' }).find((x) => x.code === 'missing-key')!;

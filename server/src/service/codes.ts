@@ -23,7 +23,7 @@ export const DIAGNOSTIC_CODES = {
   'removed-backend': { severity: 'error', summary: 'A backend the target clemcore version no longer has.' },
   // keys
   'missing-key': { severity: 'error', summary: 'A key the backend needs, with the moment clemcore fails without it (load or first generation).' },
-  'missing-doc-key': { severity: 'information', summary: 'A key the registry README calls mandatory but clemcore never reads.' },
+  'missing-doc-key': { severity: 'information', summary: 'A key the registry README calls mandatory but clemcore never reads (or reads with a default that serves until a message carries an image).' },
   'type-mismatch': { severity: 'error', summary: 'A value of the wrong JSON type.' },
   'invalid-value': { severity: 'error', summary: 'A value outside the set the runtime accepts (e.g. `padding_side`).' },
   'unknown-key': { severity: 'warning', summary: 'A key no clemcore code reads for this backend, with a did-you-mean (old key names point to their replacement).' },
@@ -32,6 +32,7 @@ export const DIAGNOSTIC_CODES = {
   'size-mismatch': { severity: 'warning', summary: 'A size in `model_name` that disagrees with the id it loads or with `parameters`.' },
   'backend-broken': { severity: 'warning', summary: 'A backend that cannot run in the target clemcore version (e.g. vllm in 3.3.x).' },
   'reserved-key': { severity: 'error', summary: 'A key that shadows a `ModelSpec` method and breaks loading.' },
+  'padding-side-missing': { severity: 'warning', summary: 'huggingface_local under clemcore 3.3 without `padding_side`: 3.3 pads decoder-only models on the right, which spoils batched replies.' },
   'presence-flag-false': { severity: 'warning', summary: 'A presence-only flag written as `false`: clemcore still switches it on.' },
   'ignored-key': { severity: 'warning', summary: 'A key the target clemcore version ignores (llamacpp `execute_on`), also because of another key (`custom_chat_template` next to `premade_chat_template: true`).' },
   'runtime-note': { severity: 'information', summary: 'A key that works, but not as its name or the README suggests.' },

@@ -59,6 +59,7 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
     case 'missing-model-name':
     case 'template-missing':
     case 'cot-end-tag-missing':
+    case 'padding-side-missing':
     case 'license-format': {
       const entry = doc.entryAt(finding.offset);
       const missing = d.missingKeys ?? [];
@@ -138,6 +139,7 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
     if (marker) return JSON.stringify(pyEscape(marker));
   }
   if (key === 'premade_chat_template') return 'true';
+  if (key === 'padding_side') return '"left"';
   if (key === 'cot_end_tag') return JSON.stringify('</think>');
   switch (type) {
     case 'boolean':

@@ -3,7 +3,7 @@
 import { maskLiterals, nonFiniteLiterals, parseJson, propertyNode, type Node, type ParsedJson } from './jsonText';
 import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
-import { ENTRY_RULES } from './rules';
+import { ENTRY_RULES, REMOVED_BACKEND_RULES } from './rules';
 import { checkJsonSyntax, nonFiniteFindings } from './rules/jsonSyntax';
 import { bracketDepth, hasLongDigitRun, hugeIntegers, maxJsonDepth, nestingTooDeep } from './rules/jsonLimits';
 import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
@@ -284,7 +284,8 @@ export class RegistryDocument {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return uncheckedEntry(text);
     }
-    for (const rule of ENTRY_RULES) {
+    const removed = ctx.backend !== undefined && !this.schemas.backendsIn(this.version).includes(ctx.backend);
+    for (const rule of removed ? REMOVED_BACKEND_RULES : ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {

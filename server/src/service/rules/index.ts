@@ -10,10 +10,22 @@ import { checkUnknownKeys } from './unknownKeys';
 import { checkReservedKeys } from './reservedKeys';
 import { checkValueTypes } from './valueTypes';
 import { checkPresenceFlags } from './presenceFlags';
+import { checkPaddingSide } from './paddingSide';
 import { checkRuntimeNotes } from './runtimeNotes';
 import { checkLookupSource } from './lookupSource';
-import { checkValueKinds } from './valueKinds';
+import { checkMetadataValues, checkValueKinds } from './valueKinds';
 import { checkStopTokenCull } from './stopTokenCull';
+
+/**
+ * For an entry whose backend the checked clemcore version no longer has: the backend finding and the metadata,
+ * nothing about keys as the old backend read them (clemcore fails before it reads any of them).
+ */
+export const REMOVED_BACKEND_RULES: EntryRule[] = [
+  checkDuplicateKeys,
+  checkBackend,
+  checkModelName,
+  checkMetadataValues,
+];
 
 export const ENTRY_RULES: EntryRule[] = [
   checkDuplicateKeys,
@@ -26,6 +38,7 @@ export const ENTRY_RULES: EntryRule[] = [
   checkReservedKeys,
   checkValueTypes,
   checkPresenceFlags,
+  checkPaddingSide,
   checkRuntimeNotes,
   checkLookupSource,
   checkValueKinds,

@@ -52,10 +52,20 @@ function kindedKeys(ctx: EntryContext): KindedKey[] {
   }));
 }
 
-export function checkValueKinds(ctx: EntryContext): void {
+/** The kinds of the entry's metadata: what leaderboards and result filtering read, whatever the backend. */
+const METADATA_KINDS = new Set(['date', 'context-size', 'parameters', 'language-codes', 'license']);
+
+/** The metadata values only (`release_date`, `languages`, `license`, ...), for an entry clemcore cannot load. */
+export function checkMetadataValues(ctx: EntryContext): void {
+  checkValueKinds(ctx, (key) => key.path.length === 1 && METADATA_KINDS.has(key.schema['x-clem-kind'] ?? key.schema.items?.['x-clem-kind'] ?? ''));
+}
+
+export function checkValueKinds(ctx: EntryContext, only?: (key: KindedKey) => boolean): void {
   // A value the runtime does not read in this entry cannot go wrong at run time: its key is reported as ignored.
   const ignored = conditionallyIgnored(ctx);
-  for (const { path, schema, check, itemCheck } of kindedKeys(ctx)) {
+  for (const key of kindedKeys(ctx)) {
+    if (only && !only(key)) continue;
+    const { path, schema, check, itemCheck } = key;
     const value = ctx.valueAt(path);
     if (value === undefined) continue;
     if (ignored && path.length === 2 && path[0] === 'model_config' && ignored.has(path[1] as string)) continue;
