@@ -156,6 +156,18 @@ describe('jinja-no-messages / jinja-no-generation-prompt', () => {
     expectDiagnostics(markAt(text, JSON.stringify(t)), ['jinja-no-generation-prompt']);
   });
 
+  test('no finding when every user turn already ends with the assistant prefix; a finding when the prompt lacks it', () => {
+    // Llama-2 style: the user turn closes with [/INST], after which the reply follows directly.
+    const inst = "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}{{ '[INST] ' + m['content'] + ' [/INST]' }}{% else %}{{ ' ' + m['content'] + eos_token }}{% endif %}{% endfor %}";
+    expectNone(withTemplate(inst), ['jinja-no-generation-prompt']);
+    // A user turn that ends with the assistant's header.
+    const header = "{% for m in messages %}{% if m['role'] == 'user' %}<|user|>\n{{ m['content'] }}<|end|>\n<|assistant|>\n{% else %}{{ m['content'] }}<|end|>\n{% endif %}{% endfor %}";
+    expectNone(withTemplate(header), ['jinja-no-generation-prompt']);
+    // ChatML without the add_generation_prompt branch: the prompt ends after the user's <|im_end|>.
+    const chatml = "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{% endfor %}";
+    expectDiagnostics(markAt(withTemplate(chatml), JSON.stringify(chatml)), ['jinja-no-generation-prompt']);
+  });
+
   test('huggingface_multimodal passes only messages: no generation-prompt finding there', () => {
     const t = "{% for m in messages %}{{ m['content'] }}{% endfor %}ASSISTANT:";
     expectNone(registry(entry('huggingface_multimodal', {}, { custom_chat_template: t })), JINJA, { clemcoreVersion: '3.3' });

@@ -6,6 +6,7 @@ import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
 import { checkJinjaWhitespace } from './jinjaWhitespace';
+import { renderChatTemplate, type ChatMessage } from '../templatePreview';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return;
@@ -54,8 +55,9 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
     );
   }
   if (multimodal) reportPlainTemplateReads(ctx, node, path, key, decoded, analysis);
-  // huggingface_multimodal passes only `messages`, so ignoring add_generation_prompt is expected there.
-  if (!analysis.readsAddGenerationPrompt && !multimodal) {
+  // huggingface_multimodal passes only `messages`, so ignoring add_generation_prompt is expected there. A template that
+  // ends every user turn with the assistant prefix does not need the flag either.
+  if (!analysis.readsAddGenerationPrompt && !multimodal && endsWithAssistantPrefix(decoded.value, ctx.backend) !== true) {
     ctx.report(
       'jinja-no-generation-prompt',
       node,
@@ -64,6 +66,28 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
     );
   }
 };
+
+const ASKED: ChatMessage[] = [
+  { role: 'user', content: 'Name a colour.' },
+  { role: 'assistant', content: 'Blue.' },
+  { role: 'user', content: 'Another one?' },
+];
+const REPLY = 'Green, a reply.';
+
+/**
+ * Whether the prompt rendered for a conversation that ends with a user turn already ends where the template puts an
+ * assistant reply: the same text, up to trailing whitespace, as what precedes the reply's content once the reply is
+ * added. Undefined when the template does not render both (then only the static finding can be given).
+ */
+function endsWithAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
+  const tokens = { bos: '<s>', eos: '</s>' };
+  const asked = renderChatTemplate(source, tokens, ASKED, backend);
+  const answered = renderChatTemplate(source, tokens, [...ASKED, { role: 'assistant', content: REPLY }], backend);
+  if (!asked.ok || !answered.ok) return undefined;
+  const at = answered.prompt.lastIndexOf(REPLY);
+  if (at < 0) return undefined;
+  return answered.prompt.slice(0, at).trimEnd() === asked.prompt.trimEnd();
+}
 
 /**
  * What a template reads that huggingface_multimodal does not give it: that backend renders the template with a plain
