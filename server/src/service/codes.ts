@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   'type-mismatch': { severity: 'error', summary: 'A value of the wrong JSON type.' },
   'invalid-value': { severity: 'error', summary: 'A value outside the set the runtime accepts (e.g. `padding_side`).' },
   'unknown-key': { severity: 'warning', summary: 'A key no clemcore code reads for this backend, with a did-you-mean (old key names point to their replacement).' },
+  'old-format-entry': { severity: 'error', summary: 'An entry in the registry format before March 2025 (backend keys at the top level, no `model_config`), with the migration clemcore\'s format change made.' },
   'misplaced-key': { severity: 'error', summary: 'A key at the wrong level: inside `model_config` instead of the top level, or the reverse, or outside `multimodality`.' },
   'id-key-mismatch': { severity: 'error', summary: '`huggingface_id` where the backend reads `model_id`, or the reverse.' },
   'size-mismatch': { severity: 'warning', summary: 'A size in `model_name` that disagrees with the id it loads or with `parameters`.' },

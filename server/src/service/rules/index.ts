@@ -11,6 +11,7 @@ import { checkReservedKeys } from './reservedKeys';
 import { checkValueTypes } from './valueTypes';
 import { checkPresenceFlags } from './presenceFlags';
 import { checkPaddingSide } from './paddingSide';
+import { checkOldFormat } from './oldFormat';
 import { checkRuntimeNotes } from './runtimeNotes';
 import { checkLookupSource } from './lookupSource';
 import { checkMetadataValues, checkValueKinds } from './valueKinds';
@@ -24,6 +25,20 @@ export const REMOVED_BACKEND_RULES: EntryRule[] = [
   checkDuplicateKeys,
   checkBackend,
   checkModelName,
+  checkMetadataValues,
+];
+
+/**
+ * For an entry in the registry format before March 2025: the entry's own keys, the old-format finding with its
+ * values checked where they stand, and the metadata; nothing about the keys as misplaced one by one.
+ */
+export const OLD_FORMAT_RULES: EntryRule[] = [
+  checkDuplicateKeys,
+  checkBackend,
+  checkModelName,
+  checkRequiredKeys,
+  checkIdKey,
+  checkOldFormat,
   checkMetadataValues,
 ];
 

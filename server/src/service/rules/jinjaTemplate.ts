@@ -73,6 +73,9 @@ const ASKED: ChatMessage[] = [
   { role: 'user', content: 'Another one?' },
 ];
 const REPLY = 'Green, a reply.';
+/** Past this size or step count the template is not rendered here, and only the static finding can be given. */
+const MAX_RENDERED_LENGTH = 64 * 1024;
+const RENDER_STEPS = 200_000;
 
 /**
  * Whether the prompt rendered for a conversation that ends with a user turn already ends where the template puts an
@@ -80,9 +83,11 @@ const REPLY = 'Green, a reply.';
  * added. Undefined when the template does not render both (then only the static finding can be given).
  */
 function endsWithAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
+  if (source.length > MAX_RENDERED_LENGTH) return undefined;
   const tokens = { bos: '<s>', eos: '</s>' };
-  const asked = renderChatTemplate(source, tokens, ASKED, backend);
-  const answered = renderChatTemplate(source, tokens, [...ASKED, { role: 'assistant', content: REPLY }], backend);
+  const asked = renderChatTemplate(source, tokens, ASKED, backend, RENDER_STEPS);
+  if (!asked.ok) return undefined;
+  const answered = renderChatTemplate(source, tokens, [...ASKED, { role: 'assistant', content: REPLY }], backend, RENDER_STEPS);
   if (!asked.ok || !answered.ok) return undefined;
   const at = answered.prompt.lastIndexOf(REPLY);
   if (at < 0) return undefined;

@@ -4,6 +4,7 @@ import type { EntryContext } from '../context';
 import type { DiagnosticCode } from '../codes';
 import { conditionHolds, describeCondition } from './conditions';
 import { entryAnchor } from './backend';
+import { createdByMigration } from '../oldFormat';
 
 /** One object level of a backend's schema (the entry, `model_config`, a nested object), as walked for one version. */
 interface Level {
@@ -29,8 +30,12 @@ export function checkRequiredKeys(ctx: EntryContext): void {
   const meta = ctx.backendSchema!['x-clem-backend'];
   const levels = levelsOf(ctx);
   checkLevel(ctx, levels.top, ctx.value, [], meta.metadata !== false);
+  // In the old format the backend's keys stand at the top level, where that era's runtime read them: a key missing
+  // there is missing after the migration too.
+  if (ctx.oldFormat) checkLevel(ctx, levels.config, ctx.value, [], false);
   const config = ctx.value.model_config;
-  if (config && typeof config === 'object' && !Array.isArray(config)) {
+  // An old-format huggingface_multimodal model_config holds the model's kwargs: the old-format finding covers it.
+  if (config && typeof config === 'object' && !Array.isArray(config) && !ctx.oldFormat) {
     checkLevel(ctx, levels.config, config as Record<string, unknown>, ['model_config'], true);
   }
 }
@@ -42,6 +47,9 @@ function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown
   for (const [key, schema] of level.requirable) {
     // A missing name or backend has its own rule, which says what clemcore then does to the whole file.
     if (key in obj || (path.length === 0 && (key === 'model_name' || key === 'backend'))) continue;
+    // An entry in the old format lacks model_config by design, and the keys its migration makes: the old-format
+    // finding says so, with the migration.
+    if (path.length === 0 && ctx.oldFormat && (key === 'model_config' || createdByMigration(ctx.oldFormat, ctx.backend!).includes(key))) continue;
     // A key written at the other level is reported as misplaced, with the move that fixes both.
     if (config ? key in config : path.length === 1 && path[0] === 'model_config' && key in ctx.value) continue;
     const rule = applicableRule(schema, obj, ctx.version);
