@@ -112,13 +112,12 @@ describe('jinja-syntax', () => {
     assert.equal(dm.severity, 'error');
   });
 
-  test('pathological nesting is reported, not a crash, and fast', () => {
+  // How fast is for bench/ and the fuzz suite's hang limit; here only that it is reported and does not overflow.
+  test('pathological nesting is reported, not a crash', () => {
     for (const t of ['{% if x %}'.repeat(20000), '{% if x %}'.repeat(20000) + '{% endif %}'.repeat(20000), `{{ ${'('.repeat(50000)}x${')'.repeat(50000)} }}`]) {
-      const start = Date.now();
       const a = analyzeTemplate(t);
       assert.ok(a.problem, 'a problem');
       assert.equal(a.problem.start, 0);
-      assert.ok(Date.now() - start < 3000);
     }
   });
 

@@ -46,7 +46,7 @@ export const DIAGNOSTIC_CODES = {
   'regex-unescaped-bar': { severity: 'error', summary: 'An unescaped `|` inside a special token: `<|im_end|>` means `<` OR `im_end` OR `>`.' },
   'regex-over-escaped': { severity: 'error', summary: 'Doubled escaping such as `<\\\\\\\\|im_end\\\\\\\\|>`: the pattern looks for backslashes.' },
   'regex-empty-match': { severity: 'warning', summary: 'A pattern that can match the empty string.' },
-  'regex-single-char': { severity: 'error', summary: 'A pattern that matches single ordinary characters, so it deletes them from every reply.' },
+  'regex-single-char': { severity: 'error', summary: 'A pattern that matches single ordinary characters, so it deletes them from every reply (when no other finding on the value explains why).' },
   'regex-self-mismatch': { severity: 'warning', summary: 'A pattern that does not match its own unescaped text.' },
   'regex-empty': { severity: 'information', summary: 'An empty pattern: culling does nothing.' },
   'eos-not-culled': { severity: 'warning', summary: '`eos_to_cull` does not remove the token that ends the model\'s turn (read from the local Hugging Face cache).' },

@@ -41,7 +41,7 @@ export function checkRequiredKeys(ctx: EntryContext): void {
 }
 
 function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown>, path: string[], withDocKeys: boolean): void {
-  let missingHard: { key: string; rule: RequiredRule; schema: KeySchema }[] | undefined;
+  let missingHard: MissingKey[] | undefined;
   let missingDocs: { key: string; rule: RequiredRule }[] | undefined;
   const config = path.length === 0 ? ctx.config : undefined;
   for (const [key, schema] of level.requirable) {
@@ -59,15 +59,16 @@ function checkLevel(ctx: EntryContext, level: Level, obj: Record<string, unknown
     } else (missingHard ??= []).push({ key, rule, schema });
   }
   const idKey = path.length === 0 ? ctx.backendSchema!['x-clem-backend'].idKey : undefined;
-  for (const { key, rule, schema } of missingHard ?? []) {
-    // The other id key in its place is reported by the id-key rule, with the rename to make.
-    if (key === idKey && (idKey === 'model_id' ? 'huggingface_id' : 'model_id') in obj) continue;
+  // The other id key in its place is reported by the id-key rule, with the rename to make.
+  const hard = (missingHard ?? []).filter(({ key }) => !(key === idKey && (idKey === 'model_id' ? 'huggingface_id' : 'model_id') in obj));
+  const plain = hard.filter(({ rule }) => (rule.code ?? 'missing-key') === 'missing-key');
+  // Several keys missing from one object are one finding: the object lacks them.
+  if (plain.length > 1) reportMissingKeys(ctx, path, plain);
+  for (const missing of plain.length > 1 ? hard.filter((m) => !plain.includes(m)) : hard) {
+    const { key, rule, schema } = missing;
     const code = (rule.code as DiagnosticCode | undefined) ?? 'missing-key';
-    const where = rule.if ? ` when ${describeCondition(rule.if)}` : '';
-    const moment = rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
-    const detail = rule.message ? `: ${rule.message}` : '';
     ctx.report(code, anchorOf(ctx, path), path,
-      `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${where}: clemcore ${ctx.version} fails ${moment}${detail}. Add it.`,
+      `\`${[...path, key].join('.')}\` is missing. The ${ctx.backend} backend needs it${whenOf(rule)}: clemcore ${ctx.version} fails ${momentOf(rule)}${rule.message ? `: ${rule.message}` : ''}. Add it.`,
       { data: { key, missingKeys: [{ key, parentPath: path, type: typeName(schema) }] } });
   }
   // Objects with their own required keys, such as `multimodality`.
@@ -96,6 +97,25 @@ function docKeysMessage(missing: { key: string; rule: RequiredRule }[]): string 
   for (const { key, rule } of missing) if (rule.message) parts.push(`${unread.length ? `for \`${key}\`, ` : ''}${rule.message}`);
   if (unread.length && parts.length > 1) parts[0] = parts[0].replace(/\b(them|it)\b/, names(unread));
   return `The registry README lists ${names(missing.map((m) => m.key))} as mandatory; ${parts.join('; ')}.`;
+}
+
+type MissingKey = { key: string; rule: RequiredRule; schema: KeySchema };
+
+function whenOf(rule: RequiredRule): string {
+  return rule.if ? ` when ${describeCondition(rule.if)}` : '';
+}
+
+function momentOf(rule: RequiredRule): string {
+  return rule.when === 'load' ? 'while loading the model' : 'at the first generation (a load test does not catch it)';
+}
+
+/** One finding for the keys an object lacks, each with the moment clemcore fails without it. */
+function reportMissingKeys(ctx: EntryContext, path: string[], missing: MissingKey[]): void {
+  const where = path.length ? `\`${path.join('.')}\`` : 'The entry';
+  const listed = missing.map(({ key, rule }) => `\`${key}\`${whenOf(rule)} (${momentOf(rule).replace(/ \(.*\)$/, '')}${rule.message ? `: ${rule.message}` : ''})`);
+  ctx.report('missing-key', anchorOf(ctx, path), path,
+    `${where} lacks ${missing.length} keys the ${ctx.backend} backend needs; without them clemcore ${ctx.version} fails: ${listed.join('; ')}. Add them.`,
+    { data: { key: missing[0].key, missingKeys: missing.map(({ key, schema }) => ({ key, parentPath: path, type: typeName(schema) })) } });
 }
 
 /** The key of the object that lacks something (`"model_config"`), or the entry's name for the entry itself. */
