@@ -84,6 +84,18 @@ const RENDER_STEPS = 200_000;
  */
 function endsWithAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
   if (source.length > MAX_RENDERED_LENGTH) return undefined;
+  // The same templates repeat across entries and keystrokes: render each once per backend's environment.
+  const key = `${backend ?? ''}\n${source}`;
+  if (prefixCache.has(key)) return prefixCache.get(key);
+  const result = rendersAssistantPrefix(source, backend);
+  if (prefixCache.size >= 500) prefixCache.clear();
+  prefixCache.set(key, result);
+  return result;
+}
+
+const prefixCache = new Map<string, boolean | undefined>();
+
+function rendersAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
   const tokens = { bos: '<s>', eos: '</s>' };
   const asked = renderChatTemplate(source, tokens, ASKED, backend, RENDER_STEPS);
   if (!asked.ok) return undefined;
