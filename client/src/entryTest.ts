@@ -75,6 +75,7 @@ function settings(document: vscode.TextDocument) {
     contextSize: c.get<number>('test.contextSize', 0),
     timeoutSeconds: c.get<number>('test.timeoutSeconds', 600),
     honourGpuKeys: c.get<boolean>('test.honourGpuKeys', false),
+    cpuOnly: c.get<boolean>('test.cpuOnly', false),
     version: c.get<string>('clemcoreVersion', '3.7'),
   };
 }
@@ -181,6 +182,7 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
         maxTokens: s.maxTokens,
         contextSize: s.contextSize > 0 ? s.contextSize : undefined,
         honourGpuKeys: s.honourGpuKeys,
+        cpuOnly: s.cpuOnly,
         clemcoreVersion: s.version,
       };
       const report = await vscode.window.withProgress(

@@ -281,6 +281,7 @@ Options:
   --packaged PATH        clemcore's packaged registry, searched after FILE as clemcore does.
   --clemcore VERSION     the clemcore runtime: ${getSchemaSet().versions.join(', ')} (default ${getSchemaSet().defaultVersion}).
   --honour-gpu-keys      apply execute_on / gpu_layers_offloaded (clemcore ignores them).
+  --cpu                  run llama.cpp on the CPU even where a GPU build would load.
   --timeout SECONDS      stop the test after this long (default 600).
   --runtime DIR          a folder holding node-llama-cpp (default: CLEM_REGISTRY_LLAMA_RUNTIME, then this package's).
   -h, --help             show this help.
@@ -305,6 +306,7 @@ async function testCommand(args: string[]): Promise<number> {
     packaged: { value: true },
     clemcore: { value: true },
     'honour-gpu-keys': { value: false },
+    cpu: { value: false },
     timeout: { value: true },
     runtime: { value: true },
     all: { value: false },
@@ -339,6 +341,7 @@ async function testCommand(args: string[]): Promise<number> {
     maxTokens: positiveInt(options, 'max-tokens', TEST_USAGE) ?? 100,
     contextSize: positiveInt(options, 'ctx', TEST_USAGE),
     honourGpuKeys: options.has('honour-gpu-keys'),
+    cpuOnly: options.has('cpu'),
     clemcoreVersion: version ?? getSchemaSet().defaultVersion,
   };
   const runtime = options.get('runtime')?.[0] ?? process.env.CLEM_REGISTRY_LLAMA_RUNTIME;

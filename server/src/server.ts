@@ -39,6 +39,7 @@ import { matchesRegistryGlobs } from './lsp/registryGlobs';
 import { FailureLog } from './lsp/failureLog';
 import { openTransport } from './lsp/transport';
 import { isObject } from './lsp/paramShapes';
+import { fixOffers } from './lsp/fixOffers';
 import { DocumentCheck } from './lsp/checker/documentCheck';
 import { CheckerGone, CheckerPool, type CheckerThread } from './lsp/checker/thread';
 import type { CheckAnswer, CheckSettings, FileSymbol } from './lsp/checker/protocol';
@@ -572,13 +573,13 @@ connection.onCodeAction(answer('offering fixes', null, async (params) => {
     return { code: d.code as string, offset, length: text.offsetAt(d.range.end) - offset, data: isObject(d.data) ? d.data : undefined };
   });
   const fixes = await found.check.ask({ kind: 'quickFixes', findings });
-  return ours.flatMap((d, i) => fixes[i].map((fix) => ({
+  return fixOffers(ours, fixes).map(({ fix, diagnostics }) => ({
     title: fix.title,
     kind: CodeActionKind.QuickFix,
-    diagnostics: [d],
+    diagnostics,
     isPreferred: fix.preferred,
     edit: toEdits(fix.edits),
-  })));
+  }));
 }));
 
 connection.listen();

@@ -47,6 +47,19 @@ describe('clem-registry test', { skip }, () => {
     assert.deepEqual(Object.keys(report.problems[0]).sort(), ['code', 'message']);
   });
 
+  it('loads the CPU build only with --cpu, and says so in the load stage', () => {
+    const backendFact = (...extra: string[]) => {
+      const r = run('model_registry.json', '--model', 'good', '--gguf', 'marker.gguf', '--max-tokens', '8', '--format', 'json', ...extra);
+      assert.equal(r.status, 0, r.stderr);
+      const load = (JSON.parse(r.stdout) as { stages: { id: string; facts?: { label: string; value: string; source?: string }[] }[] }).stages.find((s) => s.id === 'load');
+      return load?.facts?.find((f) => f.label === 'Backend');
+    };
+    const cpu = backendFact('--cpu');
+    assert.equal(cpu?.value, 'CPU');
+    assert.match(cpu?.source ?? '', /CPU only, as asked/);
+    assert.match(backendFact()?.source ?? '', /tries CUDA, then Vulkan, then the CPU/);
+  });
+
   it('exits 2 when the model file is not there', () => {
     const r = run('model_registry.json', '--model', 'good', '--format', 'json');
     assert.equal(r.status, 2);

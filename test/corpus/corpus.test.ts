@@ -64,6 +64,11 @@ describe('real registries', { skip }, () => {
     assert.equal(found.filter((f) => /neuralmagic/.test(f.name) && f.code === 'release-date').length, 4);
     // Pixtral's trust_remote_code: false still enables it.
     assert.ok(has('Pixtral-12B-2409', 'presence-flag-false'));
+    // Every huggingface_local entry without padding_side, which 3.3 pads on the right: one finding each.
+    const entries = JSON.parse(text) as { backend: string; model_config?: Record<string, unknown> }[];
+    const unpadded = entries.filter((e) => e.backend === 'huggingface_local' && !('padding_side' in (e.model_config ?? {}))).length;
+    assert.equal(found.filter((f) => f.code === 'padding-side-missing').length, unpadded);
+    assert.ok(unpadded > 50, `${unpadded} entries without padding_side`);
 
     const expectedErrors = new Set(['id-key-mismatch', 'missing-key', 'context-size']);
     const otherErrors = found.filter((f) => f.severity === 'error' && !expectedErrors.has(f.code));
@@ -78,5 +83,12 @@ describe('real registries', { skip }, () => {
     const text = fs.readFileSync(FILE_2025, 'utf8');
     const found = withNames(text, checkRegistry(text, { clemcoreVersion: '3.7' }));
     assert.equal(found.filter((f) => f.code === 'removed-backend').length, 27 + 5 + 4);
+    // clemcore 3.7 fails on these entries before it reads any key: nothing about their keys as the old backend read
+    // them, only the backend and the metadata that leaderboards read.
+    const entries = JSON.parse(text) as { backend: string }[];
+    const removed = checkRegistry(text, { clemcoreVersion: '3.7' }).filter((d) => typeof d.path[0] === 'number' && ['vllm', 'huggingface_multimodal', 'alephalpha'].includes(entries[d.path[0]].backend));
+    const codes = new Set(removed.map((d) => d.code));
+    assert.deepEqual([...codes].filter((c) => !['removed-backend', 'release-date', 'context-size', 'language-code', 'license-format', 'parameters-format', 'duplicate-model-name'].includes(c)), []);
+    assert.ok(removed.every((d) => d.path.length <= 2 && d.path[1] !== 'model_config'), 'no finding inside model_config');
   });
 });

@@ -173,7 +173,8 @@ test('settings: each workspace folder gets its own clemcore version and severiti
   const a = 'file:///work/multi/a';
   const b = 'file:///work/multi/b';
   const c = 'file:///work/multi/c';
-  const text = '[{"model_name": "v", "backend": "vllm", "huggingface_id": "org/v", "bogus": 1}]';
+  // Under 3.7 the vllm entry gets only removed-backend; the openai entry's unknown key shows the severities.
+  const text = '[{"model_name": "v", "backend": "vllm", "huggingface_id": "org/v", "bogus": 1}, {"model_name": "w", "backend": "openai", "model_id": "w", "bogus": 1}]';
   await withServer(async (client) => {
     client.folderSettings.set(a, { debounceMs: 0, clemcoreVersion: '3.3', severity: { 'unknown-key': 'off' } });
     client.folderSettings.set(b, { debounceMs: 0, clemcoreVersion: '3.7' });

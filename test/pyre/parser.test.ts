@@ -125,17 +125,12 @@ test('analysis: empty matches and widths', () => {
   assert.deepEqual(widthRange(ok('(ab)\\1(?=x)')), { min: 4, max: 4 });
 });
 
-test('parsing is fast and linear, and deep nesting fails cleanly', () => {
-  const t0 = performance.now();
-  for (let i = 0; i < 10000; i++) parsePattern('<\\|im_end\\|>|</s>|<end_of_turn>\\n*<eos>');
-  const per = (performance.now() - t0) / 10000;
-  assert.ok(per < 0.1, `typical pattern took ${per} ms`);
+// Speed is measured in bench/, not asserted here.
+test('long patterns parse, and deep nesting fails cleanly', () => {
   const big = 'ab|c(d)[e-f]*'.repeat(8000);
-  const t1 = performance.now();
   assert.ok(parsePattern(big).ok);
   assert.ok(!parsePattern('(' + big).ok);
   assert.ok(!parsePattern(big + '\\').ok);
-  assert.ok(performance.now() - t1 < 2000);
   const deep = parsePattern('('.repeat(1000) + ')'.repeat(1000));
   assert.ok(!deep.ok && deep.error.exception === 'RecursionError');
   assert.ok(parsePattern('('.repeat(100) + ')'.repeat(100)).ok);

@@ -126,6 +126,20 @@ describe('quick fixes', () => {
     const snippet = quickFixes(docTwo, missing)[0].edits[0].snippet!;
     assert.match(snippet, /\$\{1:[^}]*\}.*\$\{2:/s);
   });
+  it('adds padding_side "left" to a huggingface_local entry under clemcore 3.3, and only that', () => {
+    const before = entry('            "eos_to_cull": "<\\\\|eot_id\\\\|>"').replace('"llamacpp"', '"huggingface_local"').replace('            "filename": "*Q4_K_M.gguf",\n', '');
+    const doc = new RegistryDocument(before, { clemcoreVersion: '3.3' });
+    const finding = doc.diagnostics().find((d) => d.code === 'padding-side-missing');
+    assert.ok(finding, JSON.stringify(doc.diagnostics().map((d) => d.code)));
+    assert.equal(before.slice(finding.offset, finding.offset + finding.length), '"model_config"');
+    const [fix] = quickFixes(doc, finding);
+    const after = apply(before, fix.edits);
+    assert.deepEqual(JSON.parse(after)[0].model_config, { ...JSON.parse(before)[0].model_config, padding_side: 'left' });
+    assert.equal(after.replace(/,?\s*"padding_side": "left"/, ''), before);
+    assert.equal(new RegistryDocument(after, { clemcoreVersion: '3.3' }).diagnostics().filter((d) => d.code === 'padding-side-missing').length, 0);
+    // 3.7 guesses left for decoder-only models: nothing to say there.
+    assert.equal(new RegistryDocument(before, { clemcoreVersion: '3.7' }).diagnostics().filter((d) => d.code === 'padding-side-missing').length, 0);
+  });
   it('moves huggingface_id out of model_config to the entry', () => {
     const before = '[\n    {\n        "model_name": "m",\n        "backend": "huggingface_local",\n        "model_config": {\n            "huggingface_id": "org/m",\n            "premade_chat_template": true,\n            "eos_to_cull": "</s>"\n        }\n    }\n]';
     const after = fixed(before, 'misplaced-key');

@@ -20,31 +20,41 @@ describe('regex fields', () => {
     expectNone(withCull(gptOss, 'huggingface_local', 'cot_end_tag'), REGEX_CODES);
   });
 
-  it('flags each unescaped | inside a special token, saying which single characters it deletes (one mistake, no more findings)', () => {
-    const diags = expectDiagnostics(withCull('<«|»im_end«|»>'), ['regex-unescaped-bar', 'regex-unescaped-bar']);
+  it('one finding for the unescaped bars of a token, over the token, saying which characters re.sub deletes', () => {
+    const text = withCull('«<|im_end|>»');
+    const diags = expectDiagnostics(text, ['regex-unescaped-bar']);
+    // The bars also make `<` and `>` single-character alternatives, and the pattern miss its own text: the same
+    // mistake, said in the same finding.
+    expectNone(text, ['regex-single-char', 'regex-self-mismatch', 'regex-over-escaped']);
     const bar = diags.find((d) => d.code === 'regex-unescaped-bar')!;
-    assert.match(bar.message, /`<` OR `im_end` OR `>`/);
-    assert.match(bar.message, /deletes every `<` and `>` from every reply/);
-    expectNone(withCull('<|im_end|>'), ['regex-single-char', 'regex-self-mismatch']);
-    // A single character that is not there because of the bar is still its own finding.
-    expectDiagnostics(withCull('<«|»im_end«|»>|«.»'), ['regex-unescaped-bar', 'regex-unescaped-bar', 'regex-single-char']);
+    assert.match(bar.message, /2 bars `\|` are unescaped, so this pattern means `<` OR `im_end` OR `>`/);
+    assert.match(bar.message, /single characters \(`<`, `>`\), so `re\.sub` deletes every one of them/);
+    assert.doesNotMatch(bar.message, /above|below/);
     assert.equal(bar.data?.fixedValue, JSON.stringify('<\\|im_end\\|>'));
     assert.equal(bar.severity, 'error');
+    // Two tokens with bars, separated by a deliberate one: one finding over both tokens.
+    expectDiagnostics(withCull('«<|im_end|>|<|endoftext|>»'), ['regex-unescaped-bar']);
+    // A single-character alternative of its own stays a finding of its own.
+    expectDiagnostics(withCull('«<|eot|>»|«.»'), ['regex-unescaped-bar', 'regex-single-char']);
   });
 
   it('says the pattern does not match its own text', () => {
-    const diags = expectDiagnostics(withCull('</s>+').replace('"</s>+"', '«"</s>+"»'), ['regex-self-mismatch']);
-    assert.equal(diags.find((d) => d.code === 'regex-self-mismatch')!.data?.replacement, JSON.stringify('</s>\\+'));
+    const diags = expectDiagnostics(withCull('[EOS]').replace('"[EOS]"', '«"[EOS]"»'), ['regex-self-mismatch']);
+    assert.equal(diags.find((d) => d.code === 'regex-self-mismatch')!.data?.replacement, JSON.stringify('\\[EOS\\]'));
     expectDiagnostics(withCull('<eos>?').replace('"<eos>?"', '«"<eos>?"»'), ['regex-self-mismatch']);
     expectNone(withCull('<end_of_turn>\\n*<eos>'), ['regex-self-mismatch']);
     // `\n` is a line break, which the pattern's own text then holds.
     expectNone(withCull('</s>\\n'), ['regex-self-mismatch']);
   });
 
-  it('flags over-escaping on the doubled backslashes', () => {
-    const diags = expectDiagnostics(withCull('<«\\\\\\\\»|im_end«\\\\\\\\»|>'), ['regex-over-escaped', 'regex-over-escaped']);
-    assert.equal(diags.find((d) => d.code === 'regex-over-escaped')!.data?.fixedValue, JSON.stringify('<\\|im_end\\|>'));
-    expectDiagnostics(withCull('<«\\\\\\\\»\\\\|eot«\\\\\\\\»\\\\|>'), ['regex-over-escaped', 'regex-over-escaped']);
+  it('flags over-escaping once, over the doubled backslashes, with the characters its alternatives delete', () => {
+    const text = withCull('<«\\\\\\\\|im_end\\\\\\\\»|>');
+    const diags = expectDiagnostics(text, ['regex-over-escaped']);
+    expectNone(text, ['regex-single-char', 'regex-self-mismatch', 'regex-unescaped-bar']);
+    const d = diags.find((x) => x.code === 'regex-over-escaped')!;
+    assert.equal(d.data?.fixedValue, JSON.stringify('<\\|im_end\\|>'));
+    assert.match(d.message, /`>`/);
+    expectDiagnostics(withCull('<«\\\\\\\\\\\\|eot\\\\\\\\»\\\\|>'), ['regex-over-escaped']);
   });
 
   it('flags patterns that can match the empty string', () => {
@@ -54,9 +64,16 @@ describe('regex fields', () => {
   });
 
   it('flags patterns that match single ordinary characters', () => {
-    expectDiagnostics(withCull('«[EOS]»'), ['regex-single-char']);
+    // `[EOS]` reads as a class: one finding, that it misses its own text, which names the characters it deletes.
+    const eos = expectDiagnostics(withCull('[EOS]').replace('"[EOS]"', '«"[EOS]"»'), ['regex-self-mismatch']).find((d) => d.code === 'regex-self-mismatch')!;
+    assert.match(eos.message, /single characters \(`E`, `O`, `S`\), so `re\.sub` deletes every one of them/);
+    expectNone(withCull('[EOS]'), ['regex-single-char']);
     expectDiagnostics(withCull('</s>|«.»'), ['regex-single-char']);
     expectNone(withCull('<eos>|</s>'), ['regex-single-char']);
+    // cot_end_tag goes to re.split, not re.sub: the message says what that does.
+    const cot = expectDiagnostics(withCull('</think>|«.»', 'huggingface_local', 'cot_end_tag'), ['regex-single-char']).find((d) => d.code === 'regex-single-char')!;
+    assert.match(cot.message, /`re\.split` cuts the reply at every one of them/);
+    assert.doesNotMatch(cot.message, /re\.sub/);
     expectNone(withCull('\\\\n+'), ['regex-single-char']);
   });
 

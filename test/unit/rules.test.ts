@@ -41,7 +41,8 @@ describe('JSON syntax', () => {
   });
   it('flags a top level that is not an array or object, and non-object entries', () => {
     expectDiagnostics('«"model_registry"»', ['top-level-shape']);
-    expectDiagnostics('[«42», {"model_name": "a", "backend": "openai", "model_id": "x"}]', ['top-level-shape']);
+    const item = expectDiagnostics('[«42», {"model_name": "a", "backend": "openai", "model_id": "x"}]', ['top-level-shape']).find((d) => d.code === 'top-level-shape')!;
+    assert.match(item.message, /^This item of the top-level array is a number, not an entry object/);
     expectNone(JSON.stringify(entry('openai')), ['top-level-shape']);
   });
   it('calls an empty file empty, and leaves text without any JSON value to the syntax errors', () => {
@@ -113,7 +114,35 @@ describe('keys', () => {
   });
   it('reports the README-only metadata keys gently', () => {
     const diags = expectDiagnostics(markAt(registry(entry('openai', { release_date: undefined, license: undefined })), '"model_name"'), ['missing-doc-key']);
-    assert.equal(diags.find((d) => d.code === 'missing-doc-key')!.severity, 'information');
+    const d = diags.find((x) => x.code === 'missing-doc-key')!;
+    assert.equal(d.severity, 'information');
+    assert.match(d.message, /never reads them at run time/);
+  });
+  it('says how a remote backend reads model_config when it is missing, and that anthropic fails without it', () => {
+    const noConfig = (backend: string, extra: Record<string, unknown> = {}) => registry(entry(backend, { model_config: undefined, ...extra }));
+    const openai = expectDiagnostics(markAt(noConfig('openai'), '"model_name"'), ['missing-doc-key']).find((x) => x.code === 'missing-doc-key')!;
+    assert.doesNotMatch(openai.message, /never reads/);
+    assert.match(openai.message, /`\{\}` default .* image .*AttributeError/);
+    const mixed = expectDiagnostics(markAt(noConfig('openai', { release_date: undefined }), '"model_name"'), ['missing-doc-key']).find((x) => x.code === 'missing-doc-key')!;
+    assert.match(mixed.message, /never reads `release_date` at run time.*; for `model_config`, clemcore reads it with a `\{\}` default/);
+    const anthropic = expectDiagnostics(markAt(noConfig('anthropic'), '"model_name"'), ['missing-key']).find((x) => x.code === 'missing-key')!;
+    assert.match(anthropic.message, /`model_config` is missing.*first generation.*thinking_mode/);
+    expectDiagnostics(markAt(noConfig('google'), '"model_name"'), ['missing-key'], { clemcoreVersion: '3.7' });
+    expectDiagnostics(markAt(noConfig('google'), '"model_name"'), ['missing-doc-key'], { clemcoreVersion: '3.3' });
+    expectNone(noConfig('mistral'), ['missing-key']);
+  });
+  it('an entry whose backend the checked version no longer has gets that finding and its metadata findings, nothing else', () => {
+    // Under 3.3 the same entry lacks a key the backend needs and flags a value the old backend reads.
+    const text = registry(entry('huggingface_multimodal', { release_date: '23-07-24' }, { model_class: undefined }));
+    assert.deepEqual(check(text, { clemcoreVersion: '3.3' }).map((d) => d.code).sort(), ['missing-key', 'release-date']);
+    const found = check(text, { clemcoreVersion: '3.7' });
+    assert.deepEqual(found.map((d) => d.code).sort(), ['release-date', 'removed-backend']);
+  });
+  it('a missing context_size in huggingface_multimodal is an AttributeError (ModelSpec.__getitem__ uses getattr)', () => {
+    const text = registry(entry('huggingface_multimodal', { context_size: undefined }));
+    const d = expectDiagnostics(markAt(text, '"model_name"'), ['missing-key'], { clemcoreVersion: '3.3' }).find((x) => x.code === 'missing-key')!;
+    assert.match(d.message, /AttributeError when the model is created/);
+    assert.doesNotMatch(d.message, /ValueError/);
   });
   it('flags premade_chat_template false without a custom template', () => {
     const text = registry(entry('llamacpp', {}, { premade_chat_template: false }));
@@ -246,7 +275,9 @@ describe('names across entries', () => {
     const text = registry(entry('openai', { model_name: 'm' }), entry('anthropic', { model_name: 'm' }));
     const diags = expectDiagnostics(markAt(text, '"m"', 1), ['duplicate-model-name']);
     const d = diags.find((x) => x.code === 'duplicate-model-name')!;
-    assert.match(d.message, /entry 0/);
+    // No entry number: the editor counts lines, not entries; the related information links the first entry.
+    assert.match(d.message, /already the name of an earlier entry/);
+    assert.doesNotMatch(d.message, /entry \d/);
     assert.equal(d.related![0].offset, unmark(text).text.indexOf('"m"'));
     expectNone(registry(entry('openai', { model_name: 'a' }), entry('openai', { model_name: 'b' })), ['duplicate-model-name']);
   });

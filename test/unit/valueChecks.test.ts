@@ -112,13 +112,12 @@ describe('jinja-syntax', () => {
     assert.equal(dm.severity, 'error');
   });
 
-  test('pathological nesting is reported, not a crash, and fast', () => {
+  // How fast is for bench/ and the fuzz suite's hang limit; here only that it is reported and does not overflow.
+  test('pathological nesting is reported, not a crash', () => {
     for (const t of ['{% if x %}'.repeat(20000), '{% if x %}'.repeat(20000) + '{% endif %}'.repeat(20000), `{{ ${'('.repeat(50000)}x${')'.repeat(50000)} }}`]) {
-      const start = Date.now();
       const a = analyzeTemplate(t);
       assert.ok(a.problem, 'a problem');
       assert.equal(a.problem.start, 0);
-      assert.ok(Date.now() - start < 3000);
     }
   });
 
@@ -154,6 +153,18 @@ describe('jinja-no-messages / jinja-no-generation-prompt', () => {
     const t = "{% for m in messages %}{{ m['content'] }}{% endfor %}ASSISTANT:";
     const text = withTemplate(t);
     expectDiagnostics(markAt(text, JSON.stringify(t)), ['jinja-no-generation-prompt']);
+  });
+
+  test('no finding when every user turn already ends with the assistant prefix; a finding when the prompt lacks it', () => {
+    // Llama-2 style: the user turn closes with [/INST], after which the reply follows directly.
+    const inst = "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}{{ '[INST] ' + m['content'] + ' [/INST]' }}{% else %}{{ ' ' + m['content'] + eos_token }}{% endif %}{% endfor %}";
+    expectNone(withTemplate(inst), ['jinja-no-generation-prompt']);
+    // A user turn that ends with the assistant's header.
+    const header = "{% for m in messages %}{% if m['role'] == 'user' %}<|user|>\n{{ m['content'] }}<|end|>\n<|assistant|>\n{% else %}{{ m['content'] }}<|end|>\n{% endif %}{% endfor %}";
+    expectNone(withTemplate(header), ['jinja-no-generation-prompt']);
+    // ChatML without the add_generation_prompt branch: the prompt ends after the user's <|im_end|>.
+    const chatml = "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{% endfor %}";
+    expectDiagnostics(markAt(withTemplate(chatml), JSON.stringify(chatml)), ['jinja-no-generation-prompt']);
   });
 
   test('huggingface_multimodal passes only messages: no generation-prompt finding there', () => {
@@ -227,10 +238,13 @@ describe('context-size', () => {
     assert.equal(d.severity, 'hint');
     assert.equal(d.data?.replacement, '"128k"');
   });
-  test('empty is a hint (fine for closed models)', () => {
-    const d = expectDiagnostics(markValue(sized('', 'openai'), 'context_size', '""'), ['context-size']).find((x) => x.code === 'context-size')!;
-    assert.equal(d.severity, 'hint');
-    assert.match(d.message, /closed models/);
+  test('empty is a hint for local backends, and nothing for remote ones, which never read it', () => {
+    for (const backend of ['huggingface_local', 'llamacpp']) {
+      const d = expectDiagnostics(markValue(sized('', backend), 'context_size', '""'), ['context-size']).find((x) => x.code === 'context-size')!;
+      assert.equal(d.severity, 'hint');
+      assert.match(d.message, /closed models/);
+    }
+    for (const backend of ['openai', 'anthropic', 'openrouter']) expectNone(sized('', backend), ['context-size']);
   });
   for (const [v, fix] of [['1.5k', undefined], ['32,768', '32768'], ['8K tokens', '8k']] as const) {
     test(`${v} is never parsed: warning`, () => {

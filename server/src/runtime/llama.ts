@@ -64,14 +64,15 @@ export class LlamaEngine {
     readonly log: string[],
   ) {}
 
-  static async start(runtime: RuntimeLocation, threads = os.availableParallelism?.() ?? os.cpus().length): Promise<LlamaEngine> {
+  /** `gpu`: 'auto' tries CUDA, then Vulkan, then the CPU; false loads the CPU build only. */
+  static async start(runtime: RuntimeLocation, threads = os.availableParallelism?.() ?? os.cpus().length, gpu: 'auto' | false = 'auto'): Promise<LlamaEngine> {
     const lib = (await import(entryOf(runtime))) as NodeLlamaCpp;
     const log: string[] = [];
     const llama = await lib.getLlama({
-      // Prebuilt binaries only: never compile, never download. "auto" tries CUDA, then Vulkan, then the CPU.
+      // Prebuilt binaries only: never compile, never download.
       build: 'never',
       skipDownload: true,
-      gpu: 'auto',
+      gpu,
       maxThreads: threads,
       logLevel: lib.LlamaLogLevel.warn,
       logger: (level, message) => {

@@ -30,6 +30,8 @@ export interface EntryTestRequest {
   contextSize?: number;
   /** Apply `execute_on` / `gpu_layers_offloaded`, which clemcore ignores (its hasattr checks never see them). */
   honourGpuKeys?: boolean;
+  /** Load llama.cpp's CPU build only, even where a CUDA or Vulkan build would load. */
+  cpuOnly?: boolean;
   clemcoreVersion?: string;
   messages?: ChatMessage[];
   threads?: number;
@@ -323,7 +325,7 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
     r.end();
     return undefined;
   }
-  r.fact('Backend', model.gpu, 'node-llama-cpp tries CUDA, then Vulkan, then the CPU');
+  r.fact('Backend', model.gpu, request.cpuOnly ? 'the CPU only, as asked (clemcore offloads to the GPU when there is one)' : 'node-llama-cpp tries CUDA, then Vulkan, then the CPU');
   r.fact('GPU layers', `${model.gpuLayers}${model.totalLayers !== undefined ? ` of ${model.totalLayers}` : ''} offloaded`, gpu.source);
   r.fact('Context', `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
   r.fact('Load time', `${model.loadMs.toFixed(0)} ms`);

@@ -19,7 +19,7 @@ async function run(job: WorkerRequest): Promise<void> {
     if (!runtime) {
       throw new Error(`node-llama-cpp is not installed (looked in ${job.runtimeCandidates.join(', ') || 'no folder'}). Install the llama.cpp runtime or point clemRegistry.llamaRuntime at a folder holding node-llama-cpp.`);
     }
-    engine = await LlamaEngine.start(runtime, job.request.threads);
+    engine = await LlamaEngine.start(runtime, job.request.threads, job.request.cpuOnly ? false : 'auto');
     return engine;
   };
   const pending: Promise<void>[] = [];

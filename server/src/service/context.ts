@@ -8,6 +8,7 @@ import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
 import { MAX_FINDINGS_PER_CODE, moreFindings } from './findingCap';
 import type { DiagnosticData, GgufFactsSource, RepoFilesSource, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
+import type { OldFormat } from './oldFormat';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
 export interface EntryDiagnostic {
@@ -36,6 +37,8 @@ export class EntryContext {
   readonly backend: string | undefined;
   readonly backendSchema: BackendSchema | undefined;
   readonly diagnostics: EntryDiagnostic[] = [];
+  /** Set when the entry is in the registry format before March 2025 (oldFormat.ts). */
+  oldFormat: OldFormat | undefined = undefined;
   /** Offsets are relative to the entry's own text. */
   readonly base = 0;
   private tree?: Node;

@@ -1,11 +1,13 @@
 // Quick fixes from the diagnostics' data: each changes only what it names and leaves the file's formatting alone.
 import { findNodeAtLocation, findNodeAtOffset, getNodePath, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
-import type { RegistryDocument } from './registryDocument';
+import type { RegistryDocument, RegistryEntry } from './registryDocument';
 import { parseJson } from './jsonText';
 import { entryValue } from './entryText';
 import type { DiagnosticData, Span } from './types';
 import { endMarkerOf } from '../jinja2';
 import { pyEscape } from './rules/regexValue';
+import { indentationAt, migrateEntryText, oldFormatOf } from './oldFormat';
+import { getSchemaSet } from './schemaSet';
 
 export { endMarkerOf };
 
@@ -59,6 +61,7 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
     case 'missing-model-name':
     case 'template-missing':
     case 'cot-end-tag-missing':
+    case 'padding-side-missing':
     case 'license-format': {
       const entry = doc.entryAt(finding.offset);
       const missing = d.missingKeys ?? [];
@@ -68,6 +71,16 @@ export function quickFixes(doc: RegistryDocument, finding: FixableFinding): Quic
       if (edits.some((e) => !e)) return [];
       const names = missing.map((m) => `\`${m.key}\``).join(', ');
       return [fix(`Add ${names}`, mergeInsertions(edits as FixEdit[]))];
+    }
+    case 'old-format-entry': {
+      const entry = doc.entryAt(finding.offset);
+      const own = entry && migrationOf(entry);
+      if (!own) return [];
+      const all = doc.entries().map(migrationOf).filter((e): e is FixEdit => e !== undefined);
+      return [
+        fix('Migrate this entry to the model_config format', [own]),
+        ...(all.length > 1 ? [fix(`Migrate all ${all.length} old-format entries of the file`, all, false)] : []),
+      ];
     }
     case 'misplaced-key': {
       const entry = doc.entryAt(finding.offset);
@@ -138,6 +151,7 @@ function valueFor(key: string, type: string | undefined, entry: Record<string, u
     if (marker) return JSON.stringify(pyEscape(marker));
   }
   if (key === 'premade_chat_template') return 'true';
+  if (key === 'padding_side') return '"left"';
   if (key === 'cot_end_tag') return JSON.stringify('</think>');
   switch (type) {
     case 'boolean':
@@ -192,10 +206,14 @@ function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, (c) => `\\${c}`);
 }
 
-/** The leading whitespace of the line that holds `offset`. */
-function indentationAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+
+/** The edit that migrates an entry in the old format (oldFormat.ts), undefined for any other entry. */
+function migrationOf(entry: RegistryEntry): FixEdit | undefined {
+  const value = entryValue(entry.text);
+  const backend = typeof value.backend === 'string' ? value.backend : undefined;
+  const old = oldFormatOf(value, backend, getSchemaSet());
+  const migrated = old && backend ? migrateEntryText(entry.text, old, backend) : undefined;
+  return migrated && { offset: entry.start + migrated.offset, length: migrated.length, newText: migrated.newText };
 }
 
 /** Several insertions at one place become one edit, in order. */

@@ -3,7 +3,8 @@
 import { maskLiterals, nonFiniteLiterals, parseJson, propertyNode, type Node, type ParsedJson } from './jsonText';
 import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
-import { ENTRY_RULES } from './rules';
+import { ENTRY_RULES, OLD_FORMAT_RULES, REMOVED_BACKEND_RULES } from './rules';
+import { oldFormatOf } from './oldFormat';
 import { checkJsonSyntax, nonFiniteFindings } from './rules/jsonSyntax';
 import { bracketDepth, hasLongDigitRun, hugeIntegers, maxJsonDepth, nestingTooDeep } from './rules/jsonLimits';
 import { checkShape, checkTopLevelShape, kindOf, type ShapeItem } from './rules/topLevelShape';
@@ -284,7 +285,9 @@ export class RegistryDocument {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return uncheckedEntry(text);
     }
-    for (const rule of ENTRY_RULES) {
+    const removed = ctx.backend !== undefined && !this.schemas.backendsIn(this.version).includes(ctx.backend);
+    if (!removed) ctx.oldFormat = oldFormatOf(ctx.value, ctx.backend, this.schemas);
+    for (const rule of removed ? REMOVED_BACKEND_RULES : ctx.oldFormat ? OLD_FORMAT_RULES : ENTRY_RULES) {
       try {
         rule(ctx);
       } catch (err) {

@@ -40,7 +40,7 @@ export async function openSession({ name, trust }: { name: string; trust: boolea
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(codeServer.url).origin });
     const page = browser.pages()[0] ?? await browser.newPage();
     await page.goto(codeServer.folderUrl);
-    const driver = new Workbench(page, workspaceDir, artifactsDir);
+    const driver = new Workbench(page, workspaceDir, artifactsDir, path.join(userDataDir, 'logs'));
     await driver.ready();
     const opened = browser;
     return {

@@ -1,6 +1,6 @@
 // The code-server driver: acts in the workbench as a user would (keyboard, command palette, Problems panel, hovers)
 // and reads what the page shows. Shared helpers for new steps: runCommand, openFile, goTo, problems, screenshot.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type Severity } from '../shared/driver';
@@ -18,7 +18,8 @@ export class Workbench implements EditorDriver {
   /** Milliseconds from clicking a code lens to the tab of the document it opened, by the document's title. */
   readonly clickToDocumentMs = new Map<string, number>();
 
-  constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string) {
+  /** `logsDir`: code-server's logs folder, whose extension-host lines a failure message quotes. */
+  constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string, readonly logsDir?: string) {
     mkdirSync(artifactsDir, { recursive: true });
   }
 
@@ -284,7 +285,27 @@ export class Workbench implements EditorDriver {
     await this.page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: WAIT });
   }
 
+  /**
+   * Clicks the lens, and again (at most twice more) when the click had no visible effect within 10 s: no new tab
+   * and no new notification. A lens whose command VS Code discarded between the two steps of the click does nothing.
+   */
   async clickCodeLens(line: number, title: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const toastsBefore = new Set(await this.toastTexts());
+      await this.clickCodeLensOnce(line, title);
+      const effect = await pollUntil(
+        async () => (await inPage<number>(this.page, 'Object.keys(window.__clemLens?.tabs ?? {}).length')) > 0 || (await this.toastTexts()).some((t) => !toastsBefore.has(t)),
+        (seen) => seen, 10_000, 200);
+      if (effect || attempt === 3) return;
+      console.error(`      (the "${title}" lens above line ${line} did nothing on click ${attempt}; clicking again)`);
+    }
+  }
+
+  private async toastTexts(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  private async clickCodeLensOnce(line: number, title: string): Promise<void> {
     await this.goTo({ line, col: 1 });
     // Lenses render a moment after the file is checked, and again after each change: wait for this one.
     const lensAbove = `(${CODE_LENS_ABOVE})(${JSON.stringify({ line, title })})`;
@@ -310,7 +331,14 @@ export class Workbench implements EditorDriver {
    */
   async openedDocument(title: string): Promise<{ text: string; ms: number }> {
     const tab = this.tab(title);
-    await tab.waitFor({ timeout: TEST_WAIT });
+    try {
+      await tab.waitFor({ timeout: TEST_WAIT });
+    } catch (error) {
+      // Say what the editor showed instead: the progress or error notifications, the tabs, and the extension host's
+      // lines about the extension, so that a failure on a machine without the artifacts can still be read.
+      await this.screenshot(`no-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
+      throw new Error(`${(error as Error).message.split('\n')[0]}\n${await this.stateForFailure()}`);
+    }
     const shown = await this.page.waitForFunction(tabShownMs(title), undefined, { timeout: WAIT, polling: 100 });
     const ms = Math.round(Number(await shown.jsonValue()));
     this.clickToDocumentMs.set(title, ms);
@@ -345,6 +373,23 @@ export class Workbench implements EditorDriver {
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
     await tab.waitFor({ state: 'detached', timeout: WAIT });
+  }
+
+  /** The notifications, the open tabs and the last extension-host log lines that name the extension. */
+  private async stateForFailure(): Promise<string> {
+    const notifications = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+    const tabs = await this.openEditors().catch(() => []);
+    const lines = [
+      `notifications: ${notifications.length ? notifications.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join('; ') : 'none'}`,
+      `open editors: ${tabs.join(', ') || 'none'}`,
+    ];
+    if (this.logsDir && existsSync(this.logsDir)) {
+      const logged = logFiles(this.logsDir)
+        .filter((f) => /exthost|clem/i.test(path.basename(f)) && !/CLI/.test(path.basename(f)))
+        .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => /clem-registry\.clem-registry|clemRegistry|llama|error|warn/i.test(l)).map((l) => `${path.basename(f)}: ${l}`));
+      lines.push('extension host log:', ...(logged.length ? logged.slice(-40) : ['(nothing about clem-registry)']));
+    }
+    return lines.join('\n');
   }
 
   async notification(matching: RegExp): Promise<string | undefined> {
@@ -386,4 +431,12 @@ function isOutlineGroup(row: RowText, name?: string): boolean {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The files under `dir`, at any depth. */
+function logFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? logFiles(full) : e.isFile() ? [full] : [];
+  });
 }

@@ -13,7 +13,7 @@ export const REGISTRY = 'model_registry.json';
 
 /** Deliberate mistakes of the fixture, where the Problems panel must list them. */
 export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line' | 'col'>> = [
-  { code: 'regex-unescaped-bar', severity: 'error', line: 15, col: 30 },
+  { code: 'regex-unescaped-bar', severity: 'error', line: 15, col: 29 },
   { code: 'ignored-key', severity: 'warning', line: 16, col: 13 },
   { code: 'release-date', severity: 'warning', line: 22, col: 25 },
   { code: 'cot-end-tag-missing', severity: 'error', line: 28, col: 9 },
@@ -23,7 +23,7 @@ export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line'
   { code: 'duplicate-model-name', severity: 'warning', line: 60, col: 23 },
   { code: 'regex-over-escaped', severity: 'error', line: 72, col: 30 },
   // The scripted entry whose unescaped `eos_to_cull` fails Test entry.
-  { code: 'regex-unescaped-bar', severity: 'error', line: 104, col: 30 },
+  { code: 'regex-unescaped-bar', severity: 'error', line: 104, col: 29 },
 ];
 
 /**
@@ -31,8 +31,8 @@ export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line'
  * outside are on keys or regex values, which always have a hover (the browser reads diagnostics from the hover).
  */
 export const SQUIGGLES: Array<{ code: string; inside: Position; outside: Position }> = [
-  // The first unescaped `|` of `"<|im_end|>"` (column 30), not the `im_end` after it.
-  { code: 'regex-unescaped-bar', inside: { line: 15, col: 30 }, outside: { line: 15, col: 33 } },
+  // The token `<|im_end|>` inside its quotes (columns 29 to 38), not its key.
+  { code: 'regex-unescaped-bar', inside: { line: 15, col: 33 }, outside: { line: 15, col: 17 } },
   // The value `"23-07-24"`, not its key.
   { code: 'release-date', inside: { line: 22, col: 29 }, outside: { line: 22, col: 12 } },
   // The value `false` of a presence-only flag, not its key.

@@ -109,7 +109,7 @@ export class AcrossEntriesIndex {
       offset: e.start + name.offset,
       length: name.length,
       path: e.index === undefined ? ['model_name'] : [e.index, 'model_name'],
-      message: `\`${name.value}\` is already the name of entry ${winner.index}. A lookup by this name always returns that first entry; this one is reachable only with a selector that conflicts with it. Rename this entry or remove it.`,
+      message: `\`${name.value}\` is already the name of an earlier entry. A lookup by this name always returns that first entry; this one is reachable only with a selector that conflicts with it. Rename this entry or remove it.`,
       related: [{ offset: winner.start + w.offset, length: w.length, message: `This entry wins lookups of \`${name.value}\`.` }],
       data: { key: 'model_name', winnerIndex: winner.index, name: name.value },
     };

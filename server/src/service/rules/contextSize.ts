@@ -102,6 +102,8 @@ export const checkContextSize: ValueCheck = (ctx, node, path) => {
   }
 
   if (value === '') {
+    // Remote backends never read it: an empty size is as good as any there.
+    if (ctx.backendSchema?.['x-clem-backend'].remote) return;
     ctx.report('context-size', node, path, `\`${key}\` is empty: the context size is unknown. That is fine for closed models; for a local model write it like "128k".`);
     return;
   }

@@ -10,10 +10,37 @@ import { checkUnknownKeys } from './unknownKeys';
 import { checkReservedKeys } from './reservedKeys';
 import { checkValueTypes } from './valueTypes';
 import { checkPresenceFlags } from './presenceFlags';
+import { checkPaddingSide } from './paddingSide';
+import { checkOldFormat } from './oldFormat';
 import { checkRuntimeNotes } from './runtimeNotes';
 import { checkLookupSource } from './lookupSource';
-import { checkValueKinds } from './valueKinds';
+import { checkMetadataValues, checkValueKinds } from './valueKinds';
 import { checkDryRun } from './dryRun';
+
+/**
+ * For an entry whose backend the checked clemcore version no longer has: the backend finding and the metadata,
+ * nothing about keys as the old backend read them (clemcore fails before it reads any of them).
+ */
+export const REMOVED_BACKEND_RULES: EntryRule[] = [
+  checkDuplicateKeys,
+  checkBackend,
+  checkModelName,
+  checkMetadataValues,
+];
+
+/**
+ * For an entry in the registry format before March 2025: the entry's own keys, the old-format finding with its
+ * values checked where they stand, and the metadata; nothing about the keys as misplaced one by one.
+ */
+export const OLD_FORMAT_RULES: EntryRule[] = [
+  checkDuplicateKeys,
+  checkBackend,
+  checkModelName,
+  checkRequiredKeys,
+  checkIdKey,
+  checkOldFormat,
+  checkMetadataValues,
+];
 
 export const ENTRY_RULES: EntryRule[] = [
   checkDuplicateKeys,
@@ -26,6 +53,7 @@ export const ENTRY_RULES: EntryRule[] = [
   checkReservedKeys,
   checkValueTypes,
   checkPresenceFlags,
+  checkPaddingSide,
   checkRuntimeNotes,
   checkLookupSource,
   checkValueKinds,

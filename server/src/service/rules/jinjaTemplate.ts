@@ -6,6 +6,8 @@ import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
 import { checkJinjaWhitespace } from './jinjaWhitespace';
+import { renderChatTemplate } from '../templatePreview';
+import type { ChatMessage } from '../../clemcore/conversation';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return;
@@ -54,8 +56,9 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
     );
   }
   if (multimodal) reportPlainTemplateReads(ctx, node, path, key, decoded, analysis);
-  // huggingface_multimodal passes only `messages`, so ignoring add_generation_prompt is expected there.
-  if (!analysis.readsAddGenerationPrompt && !multimodal) {
+  // huggingface_multimodal passes only `messages`, so ignoring add_generation_prompt is expected there. A template that
+  // ends every user turn with the assistant prefix does not need the flag either.
+  if (!analysis.readsAddGenerationPrompt && !multimodal && endsWithAssistantPrefix(decoded.value, ctx.backend) !== true) {
     ctx.report(
       'jinja-no-generation-prompt',
       node,
@@ -64,6 +67,45 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
     );
   }
 };
+
+const ASKED: ChatMessage[] = [
+  { role: 'user', content: 'Name a colour.' },
+  { role: 'assistant', content: 'Blue.' },
+  { role: 'user', content: 'Another one?' },
+];
+const REPLY = 'Green, a reply.';
+/** Past this size or step count the template is not rendered here, and only the static finding can be given. */
+const MAX_RENDERED_LENGTH = 64 * 1024;
+const RENDER_STEPS = 200_000;
+
+/**
+ * Whether the prompt rendered for a conversation that ends with a user turn already ends where the template puts an
+ * assistant reply: the same text, up to trailing whitespace, as what precedes the reply's content once the reply is
+ * added. Undefined when the template does not render both (then only the static finding can be given).
+ */
+function endsWithAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
+  if (source.length > MAX_RENDERED_LENGTH) return undefined;
+  // The same templates repeat across entries and keystrokes: render each once per backend's environment.
+  const key = `${backend ?? ''}\n${source}`;
+  if (prefixCache.has(key)) return prefixCache.get(key);
+  const result = rendersAssistantPrefix(source, backend);
+  if (prefixCache.size >= 500) prefixCache.clear();
+  prefixCache.set(key, result);
+  return result;
+}
+
+const prefixCache = new Map<string, boolean | undefined>();
+
+function rendersAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
+  const tokens = { bos: '<s>', eos: '</s>' };
+  const asked = renderChatTemplate(source, tokens, ASKED, backend, RENDER_STEPS);
+  if (!asked.ok) return undefined;
+  const answered = renderChatTemplate(source, tokens, [...ASKED, { role: 'assistant', content: REPLY }], backend, RENDER_STEPS);
+  if (!asked.ok || !answered.ok) return undefined;
+  const at = answered.prompt.lastIndexOf(REPLY);
+  if (at < 0) return undefined;
+  return answered.prompt.slice(0, at).trimEnd() === asked.prompt.trimEnd();
+}
 
 /**
  * What a template reads that huggingface_multimodal does not give it: that backend renders the template with a plain

@@ -65,36 +65,65 @@ export const checkRegexValue: ValueCheck = (ctx, node, path) => {
   }
   const ast = parsed.ast;
   if (pattern.length > MAX_ANALYZED_LENGTH) return;
-  const overEscaped = reportOverEscaping(ctx, path, key, decoded, facts.overEscapes!);
-  // One mistake, one finding per bar: the single characters that only exist as branches because of an unescaped bar
-  // inside a token (`<` and `>` of `<|im_end|>`) are said in the bar's finding, and so is the pattern's own text.
-  const bars = new Set(facts.tokenBars!);
-  const fromBars = (facts.singleChars ?? []).filter((s) => bars.has(s.end) || bars.has(s.start - 1));
-  const barFix = reportTokenBars(ctx, path, key, decoded, ast, facts.tokenBars!, fromBars.flatMap((s) => s.chars));
-  const found = (barFix !== undefined ? 1 : 0) + overEscaped;
+  // One finding per cause: the bars of a token or the doubled escapes explain the single characters their
+  // alternatives match and the pattern's mismatch with its own text, so those are said in the same finding.
+  const caused = causedBars(pattern, facts);
+  const singles = facts.singleChars ?? [];
+  const explained = singles.filter((s) => caused.has(s.start - 1) || caused.has(s.end));
+  const overEscaped = reportOverEscaping(ctx, path, key, decoded, facts.overEscapes!, explained);
+  const barFix = reportTokenBars(ctx, path, key, decoded, ast, facts.tokenBars!, explained);
+  // Over-escaped patterns spell backslashes, and bars inside tokens are fixed by their own finding, which gives the
+  // pattern that matches the token. Otherwise a pattern that misses its own text (`[EOS]`) explains its single
+  // characters too.
+  const selfMismatch = facts.selfMismatch && facts.selfText !== undefined && !overEscaped && barFix === undefined;
+  if (selfMismatch) explained.push(...singles.filter((s) => !explained.includes(s)));
   if (facts.empty) {
     ctx.report('regex-empty-match', node, path, key === 'cot_end_tag'
       ? `\`${key}\` can match the empty string, so \`re.split\` also splits where no tag is and the answer clemcore keeps is cut wrongly. Make the tag itself required, e.g. drop a \`?\` or \`*\` that applies to all of it.`
       : `\`${key}\` can match the empty string, so it does not require the end marker it is meant to remove. Make the marker required (drop a \`?\`/\`*\` that applies to the whole pattern, or an empty alternative).`,
     { data: { key } });
   }
-  for (const s of facts.singleChars ?? []) {
-    if (fromBars.includes(s)) continue;
+  for (const s of singles) {
+    if (explained.includes(s)) continue;
     const span = valueSpan(decoded, s.start, s.end);
-    const shown = s.chars.slice(0, 6).map((c) => `\`${c === '`' ? '\\`' : c}\``).join(', ') + (s.chars.length > 6 ? ', ...' : '');
     ctx.report('regex-single-char', span, path,
-      `\`${key}\` matches single ordinary characters (${shown}), so \`re.sub\` deletes every one of them from every reply. ${found ? 'Escape the special characters as shown above.' : 'Escape regex specials with `\\\\` in the JSON, or make the pattern longer.'}`,
+      `\`${key}\` matches single ordinary characters (${shownChars(s.chars)}), so ${singleCharDamage(key)}. Escape regex specials with \`\\\\\` in the JSON, or make the pattern longer.`,
       { data: { key, chars: s.chars } });
   }
-  // Over-escaped patterns spell backslashes; their own text is not the token, and the fix above says what is.
-  // With bars inside tokens, the fix escapes those bars only: other bars may separate tokens on purpose.
-  if (facts.selfMismatch && facts.selfText !== undefined && !overEscaped && barFix === undefined) {
-    const fixed = pyEscape(facts.selfText);
+  if (selfMismatch) {
+    const fixed = pyEscape(facts.selfText!);
     ctx.report('regex-self-mismatch', node, path,
-      `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning. If the text is the token to remove, escape the specials: \`${escapeJsonString(fixed)}\` in the JSON.`,
+      `\`${key}\` does not match its own text \`${facts.selfText}\`: its regex specials change the meaning.${alsoSingles(key, explained)} If the text is the token to remove, escape the specials: \`${escapeJsonString(fixed)}\` in the JSON.`,
       { data: { key, replacement: JSON.stringify(fixed), replaceWholeValue: true } });
   }
 };
+
+/** The characters a finding names, at most six. */
+function shownChars(chars: string[]): string {
+  return chars.slice(0, 6).map((c) => `\`${c === '`' ? '\\`' : c}\``).join(', ') + (chars.length > 6 ? ', ...' : '');
+}
+
+/** What matching single characters does at run time: re.sub for culling, re.split for the CoT tag. */
+function singleCharDamage(key: string): string {
+  return key === 'cot_end_tag'
+    ? '`re.split` cuts the reply at every one of them and clemcore keeps only the piece after the last as the answer'
+    : '`re.sub` deletes every one of them from every reply';
+}
+
+/** The single characters that alternatives made by a mistake match, said as part of that mistake's finding. */
+function alsoSingles(key: string, explained: { chars: string[] }[]): string {
+  if (!explained.length) return '';
+  return ` Its alternatives match single characters (${shownChars(explained.flatMap((s) => s.chars))}), so ${singleCharDamage(key)}.`;
+}
+
+/** The bars that a mistake puts into a pattern: those inside tokens and those right after a doubled escape. */
+function causedBars(pattern: string, facts: PatternFacts): Set<number> {
+  const bars = new Set(facts.tokenBars ?? []);
+  for (const s of facts.overEscapes ?? []) {
+    for (const at of [s + 2, s + 3]) if (pattern[at] === '|') bars.add(at);
+  }
+  return bars;
+}
 
 /** The parse of a pattern, shared with the regex rules' cache. */
 export function parsedPattern(pattern: string): ReturnType<typeof parsePattern> {
@@ -221,17 +250,22 @@ function barsInsideTokens(pattern: string, ast: Pattern): number[] {
   return bars.filter((b) => barInsideToken(pattern, b) && pattern[b - 1] !== '\\');
 }
 
-/** Reports each unescaped `|` inside a special token; returns the pattern with those bars escaped, if there were any. */
-function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern, inside: number[], deleted: string[]): string | undefined {
+/**
+ * Reports the unescaped bars inside special tokens as one finding over the tokens that hold them; returns the
+ * pattern with those bars escaped, if there were any.
+ */
+function reportTokenBars(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, ast: Pattern, inside: number[], explained: { chars: string[] }[]): string | undefined {
   const pattern = decoded.value;
   if (!inside.length) return undefined;
   const alternatives = ast.body.type === 'alternation' ? ast.body.branches.map((b) => `\`${pattern.slice(b.start, b.end)}\``).join(' OR ') : undefined;
   const fixed = escapeTokenBars(pattern, inside);
-  for (const bar of inside) {
-    ctx.report('regex-unescaped-bar', valueSpan(decoded, bar, bar + 1), path,
-      `\`${key}\`: \`|\` is unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}${deleted.length ? `, and \`re.sub\` deletes every ${[...new Set(deleted)].map((c) => `\`${c}\``).join(' and ')} from every reply` : ''}. Escape it as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
-      { data: { key, replacement: '\\\\|', fixedValue: JSON.stringify(fixed) } });
-  }
+  // From the `<` of the first token with a bar to the `>` of the last.
+  const start = pattern.lastIndexOf('<', inside[0]);
+  const end = pattern.indexOf('>', inside[inside.length - 1]) + 1;
+  const bars = inside.length > 1 ? `${inside.length} bars \`|\` are` : '`|` is';
+  ctx.report('regex-unescaped-bar', valueSpan(decoded, start, end), path,
+    `\`${key}\`: ${bars} unescaped, so this pattern means ${alternatives ?? 'an alternation'}, not the token${alternatives ? '' : ' it spells'}.${alsoSingles(key, explained)} Escape ${inside.length > 1 ? 'them' : 'it'} as \`\\\\|\` in the JSON: \`${escapeJsonString(fixed)}\`.`,
+    { data: { key, fixedValue: JSON.stringify(fixed) } });
   return fixed;
 }
 
@@ -255,15 +289,15 @@ function escapeTokenBars(pattern: string, bars: number[]): string {
  * Over-escaping: a literal backslash (`\\` in the pattern, `\\\\` in the JSON) right before a regex special. The
  * pattern then looks for backslashes (or alternates at the `|` that follows) instead of the token.
  */
-function reportOverEscaping(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, spots: number[]): number {
+function reportOverEscaping(ctx: EntryContext, path: JsonPath, key: string, decoded: DecodedString, spots: number[], explained: { chars: string[] }[]): number {
   const pattern = decoded.value;
   if (!spots.length) return 0;
   const fixed = pattern.replace(/\\\\\\?(?=[.^$*+?{}[\]|()])/g, '\\');
-  for (const s of spots) {
-    ctx.report('regex-over-escaped', valueSpan(decoded, s, s + 2), path,
-      `\`${key}\` is escaped twice: \`\\\\\\\\\` in the JSON is a literal backslash in the regex, so the pattern looks for backslashes${pattern[s + 2] === '|' ? ' and the `|` after it splits the pattern into alternatives' : ''}. Use a single regex escape: \`${escapeJsonString(fixed)}\`.`,
-      { data: { key, replacement: '\\\\', fixedValue: JSON.stringify(fixed) } });
-  }
+  const splits = spots.some((s) => pattern[s + 2] === '|');
+  // One finding over all the doubled escapes, from the first to the last.
+  ctx.report('regex-over-escaped', valueSpan(decoded, spots[0], spots[spots.length - 1] + 2), path,
+    `\`${key}\` is escaped twice: \`\\\\\\\\\` in the JSON is a literal backslash in the regex, so the pattern looks for backslashes${splits ? ' and the `|` after it splits the pattern into alternatives' : ''}.${alsoSingles(key, explained)} Use a single regex escape: \`${escapeJsonString(fixed)}\`.`,
+    { data: { key, fixedValue: JSON.stringify(fixed) } });
   return spots.length;
 }
 

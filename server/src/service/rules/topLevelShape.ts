@@ -52,7 +52,7 @@ export function checkShape(root: ShapeItem, count: number, element: (index: numb
       continue;
     }
     const finding: RegistryDiagnostic = { code: 'top-level-shape', severity: 'error', offset: child.offset, length: child.length, path: [index],
-      message: `Entry ${index} is ${describe(child.kind)}, not an object; clemcore fails on it while loading the file. Make it an entry object or remove it.` };
+      message: `This item of the top-level array is ${describe(child.kind)}, not an entry object; clemcore fails on it while loading the file. Make it an entry object or remove it.` };
     if (out.length < MAX_FINDINGS_PER_CODE) out.push(finding);
     else {
       firstMore = finding;

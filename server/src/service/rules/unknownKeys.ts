@@ -45,7 +45,10 @@ function checkConfig(ctx: EntryContext, value: Record<string, unknown>, config: 
       else if (schema.properties && isObject(child)) checkNested(ctx, child, schema, ['model_config', key]);
       continue;
     }
-    if (key in top && key !== 'model_config') {
+    // A legacy key of the entry that nothing reads anywhere (estimated_parameters) is legacy here too, not misplaced.
+    if (key in top && top[key]['x-clem-replacedBy']) {
+      reportLegacy(ctx, key, ['model_config'], top[key]);
+    } else if (key in top && key !== 'model_config') {
       misplaced(ctx, key, ['model_config'], [],
         `\`${key}\` is a key of the entry itself, not of \`model_config\`; clemcore does not find it here${key === 'huggingface_id' ? ' and fails to load the model' : ''}. Move it to the top level of the entry.`);
     } else if (key in multimodality) {

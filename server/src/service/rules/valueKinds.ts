@@ -52,19 +52,39 @@ function kindedKeys(ctx: EntryContext): KindedKey[] {
   }));
 }
 
-export function checkValueKinds(ctx: EntryContext): void {
+/** The kinds of the entry's metadata: what leaderboards and result filtering read, whatever the backend. */
+const METADATA_KINDS = new Set(['date', 'context-size', 'parameters', 'language-codes', 'license']);
+
+/** The metadata values only (`release_date`, `languages`, `license`, ...), for an entry clemcore cannot load. */
+export function checkMetadataValues(ctx: EntryContext): void {
+  checkValueKinds(ctx, (key) => key.path.length === 1 && METADATA_KINDS.has(key.schema['x-clem-kind'] ?? key.schema.items?.['x-clem-kind'] ?? ''));
+}
+
+/** The check of a value's kind (or of each item of a list) at `path`, for a value read where its schema does not put it. */
+export function checkKindAt(ctx: EntryContext, path: JsonPath, schema: KeySchema): void {
+  const check = CHECKS[schema['x-clem-kind'] ?? ''];
+  runCheck(ctx, { path, schema, check, itemCheck: check ? undefined : CHECKS[schema.items?.['x-clem-kind'] ?? ''] });
+}
+
+export function checkValueKinds(ctx: EntryContext, only?: (key: KindedKey) => boolean): void {
   // A value the runtime does not read in this entry cannot go wrong at run time: its key is reported as ignored.
   const ignored = conditionallyIgnored(ctx);
-  for (const { path, schema, check, itemCheck } of kindedKeys(ctx)) {
-    const value = ctx.valueAt(path);
-    if (value === undefined) continue;
+  for (const key of kindedKeys(ctx)) {
+    if (only && !only(key)) continue;
+    const path = key.path;
     if (ignored && path.length === 2 && path[0] === 'model_config' && ignored.has(path[1] as string)) continue;
-    if (check) check(ctx, ctx.lazyNode(path, value), path, schema);
-    else if (itemCheck && Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const itemPath = [...path, i];
-        itemCheck(ctx, ctx.lazyNode(itemPath, value[i]), itemPath, schema.items!);
-      }
+    runCheck(ctx, key);
+  }
+}
+
+function runCheck(ctx: EntryContext, { path, schema, check, itemCheck }: KindedKey): void {
+  const value = ctx.valueAt(path);
+  if (value === undefined) return;
+  if (check) check(ctx, ctx.lazyNode(path, value), path, schema);
+  else if (itemCheck && Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const itemPath = [...path, i];
+      itemCheck(ctx, ctx.lazyNode(itemPath, value[i]), itemPath, schema.items!);
     }
   }
 }
