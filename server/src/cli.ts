@@ -11,6 +11,7 @@ import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagno
 import { InputError, readInput, STDIN } from './cliInput';
 import { registryFilesIn } from './lsp/workspaceRegistries';
 import { readTokenizerFacts } from './runtime/tokenizerFacts';
+import { readGgufFacts, readRepoFiles } from './runtime/ggufFacts';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
@@ -144,6 +145,8 @@ function checkCommand(args: string[]): number {
     severity,
     documentPath: file === STDIN ? undefined : path.resolve(file),
     tokenizerFacts: (id) => readTokenizerFacts(id),
+    ggufFacts: (id, filename) => readGgufFacts(id, filename),
+    repoFiles: (id) => readRepoFiles(id),
   }));
 
   // The status is settled before the report is written: a reader that stops early (`| head`) ends the run with it.

@@ -5,28 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sourceFiles, specifiers } from '../support/imports';
 
 const SRC = path.resolve(__dirname, '../../server/src');
 const PACKAGE = path.join(SRC, 'jinja2');
 /** Folders and files of the server that use the package: the package must not import them. */
 const USERS = ['service', 'runtime', 'lsp', 'clemcore', 'cli.ts', 'cliInput.ts', 'server.ts'].map((p) => path.join(SRC, p));
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const full = path.join(dir, d.name);
-    if (d.isDirectory()) return sourceFiles(full);
-    return d.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
-/** Every module a file names in import, export-from, import() or require(). */
-function specifiers(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const found: string[] = [];
-  const re = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) found.push(m[1] ?? m[2] ?? m[3]);
-  return found;
-}
 
 /** The file a relative specifier names, without extension; undefined for a package name. */
 function target(file: string, specifier: string): string | undefined {

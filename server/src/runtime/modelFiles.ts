@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fnmatch } from './fnmatch';
+import { fnmatch } from '../clemcore/fnmatch';
 
 export interface HubCache {
   dir: string;

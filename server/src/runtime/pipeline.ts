@@ -3,7 +3,7 @@
 // verdict. Runs in the test worker process (llama.cpp can abort it on a malformed file).
 import { statSync } from 'node:fs';
 import { matchSpans, parsePattern, search } from '../pyre';
-import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../service/templatePreview';
+import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup, type SpecialString } from './chatFormat';
 import { renderTemplate } from '../jinja2';
 import { entriesNamed, loadRegistry, lookupModel, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
@@ -12,7 +12,7 @@ import { readGgufTensorTable } from './ggufTensors';
 import type { Token } from 'node-llama-cpp';
 import type { LlamaEngine, LoadedModel } from './llama';
 import { hubCache, resolveGguf } from './modelFiles';
-import { postProcess, pythonStrip } from './postProcess';
+import { llamacppTextPath, pythonStrip, type TextPathStageName } from '../clemcore/textPath';
 import { verdictOf, type EntryTestReport, type Fact, type Outputs, type Problem, type ProblemLevel, type Stage, type StageId } from './report';
 
 export interface EntryTestRequest {
@@ -485,17 +485,19 @@ function cullCoverage(text: string, markers: string[], pattern: unknown): { part
   return { partial: [...partial], outside };
 }
 
-const STEP_LABEL = { strip: 'After strip()', output_split_prefix: 'After output_split_prefix (rsplit, last part)', eos_to_cull: 'After re.sub(eos_to_cull, "", …)' } as const;
-const OUTPUT_KEY = { strip: 'stripped', output_split_prefix: 'split', eos_to_cull: 'culled' } as const;
+// The stages of clemcore's llamacpp text path (clemcore/textPath.ts), which Test model entry shows.
+const STEP_LABEL: Partial<Record<TextPathStageName, string>> = { strip: 'After strip()', output_split_prefix: 'After output_split_prefix (rsplit, last part)', eos_to_cull: 'After re.sub(eos_to_cull, "", …)' };
+const OUTPUT_KEY: Partial<Record<TextPathStageName, 'stripped' | 'split' | 'culled'>> = { strip: 'stripped', output_split_prefix: 'split', eos_to_cull: 'culled' };
 
 function postProcessStage(r: ReportBuilder, raw: string, config: Record<string, unknown>, meta: GgufMetadata): void {
   r.begin('post-process');
-  const result = postProcess(raw, config);
+  const result = llamacppTextPath(raw, config);
   let beforeCull = raw;
   for (const step of result.stages) {
-    if (step.text !== undefined) {
-      r.output[OUTPUT_KEY[step.name]] = step.text;
-      r.fact(STEP_LABEL[step.name], step.text, step.name === 'strip' ? undefined : `model_config.${step.name}`, true);
+    const key = OUTPUT_KEY[step.name];
+    if (step.text !== undefined && key) {
+      r.output[key] = step.text;
+      r.fact(STEP_LABEL[step.name]!, step.text, step.name === 'strip' ? undefined : `model_config.${step.name}`, true);
       if (step.name !== 'eos_to_cull') beforeCull = step.text;
     }
     if (step.error) {

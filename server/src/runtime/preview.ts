@@ -2,14 +2,14 @@
 // custom template, from GGUF metadata (read, not loaded) for llamacpp, or for huggingface_local from the Hugging Face
 // cache's tokenizer_config.json / chat_template.jinja with its special tokens, each in its runtime's Jinja environment.
 import { readFileSync } from 'node:fs';
-import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../service/templatePreview';
+import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup } from './chatFormat';
 import { renderTemplate, type TemplateEnvironment } from '../jinja2';
 import { loadRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
-import { isTruthy } from '../service/jsonText';
+import { isTruthy } from '../clemcore/python';
 import { visible } from './report';
 
 export interface PreviewRequest {

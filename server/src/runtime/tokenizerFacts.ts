@@ -1,7 +1,7 @@
 // Reads what the local Hugging Face cache holds about a model's tokenizer, for the checks that compare an entry with
 // it (the language server and `clem-registry check`). Only files already on disk are read; nothing is downloaded.
 import { readFileSync, statSync } from 'node:fs';
-import type { TokenizerFacts } from '../service/types';
+import type { TokenizerFacts } from '../clemcore/facts';
 import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
 
 /**

@@ -49,7 +49,10 @@ export const DIAGNOSTIC_CODES = {
   'regex-single-char': { severity: 'error', summary: 'A pattern that matches single ordinary characters, so it deletes them from every reply (when no other finding on the value explains why).' },
   'regex-self-mismatch': { severity: 'warning', summary: 'A pattern that does not match its own unescaped text.' },
   'regex-empty': { severity: 'information', summary: 'An empty pattern: culling does nothing.' },
-  'eos-not-culled': { severity: 'warning', summary: '`eos_to_cull` does not remove the token that ends the model\'s turn (read from the local Hugging Face cache).' },
+  'eos-not-culled': { severity: 'warning', summary: 'The dry run: `eos_to_cull` does not remove the end marker the model writes after its answer (from the custom template, the cached tokenizer or the GGUF), so it stays in every reply.' },
+  'reply-culled': { severity: 'error', summary: 'The dry run: `eos_to_cull` (or `output_split_prefix`) removes the answer together with the end marker.' },
+  'cot-answer-lost': { severity: 'error', summary: 'The dry run: with `cot_output`, the answer is lost in the CoT split (`cot_end_tag` leaves it empty, or an earlier step removes the tag).' },
+  'split-prefix-missing': { severity: 'warning', summary: 'The dry run: the reply cannot contain `output_split_prefix` (the prompt already ends with it, or it is a control token), and llamacpp/vllm fail with IndexError.' },
   'literal-has-escapes': { severity: 'warning', summary: 'A literal field (not a regex) that carries regex escapes such as `\\\\|`.' },
   // Jinja chat templates
   'jinja-syntax': { severity: 'error', summary: 'A chat template that does not parse, at the exact position.' },

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
 import { keepShape } from './shapes';
 import { MAX_FINDINGS_PER_CODE, moreFindings } from './findingCap';
-import type { DiagnosticData, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
+import type { DiagnosticData, GgufFactsSource, RepoFilesSource, JsonPath, RelatedInformation, Severity, Span, TokenizerFactsSource } from './types';
 import type { OldFormat } from './oldFormat';
 
 /** A diagnostic of one entry, with its offsets relative to the entry's start and its path relative to the entry. */
@@ -66,6 +66,10 @@ export class EntryContext {
     readonly tokenizerFacts?: TokenizerFactsSource,
     /** The caller knows the text is not strict JSON, so JSON.parse, whose exception costs more, is not tried. */
     brokenText = false,
+    /** A llamacpp entry's GGUF metadata in the local caches, when the caller can read it. */
+    readonly ggufFacts?: GgufFactsSource,
+    /** A repository's files in the local Hugging Face cache, when the caller can list them. */
+    readonly repoFiles?: RepoFilesSource,
   ) {
     let v = value;
     this.valid = value !== undefined;

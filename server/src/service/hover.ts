@@ -7,6 +7,8 @@ import { appliesTo, getSchemaSet, type KeySchema, type SchemaSet } from './schem
 import { entryValue } from './entryText';
 import { explainPattern, parsePattern, sub, visible } from '../pyre';
 import { renderChatTemplate, showPrompt } from './templatePreview';
+import { dryRun } from './dryRun/probe';
+import { DRY_RUN_KEYS, dryRunMarkdown } from './dryRun/hover';
 
 export interface HoverResult {
   markdown: string;
@@ -52,9 +54,11 @@ export function hover(doc: RegistryDocument, offset: number): HoverResult | unde
   }
   const key = path[path.length - 1];
   const schema = schemas.objectSchemaAt(backend, path.slice(0, -1))?.properties?.[key];
+  const dry = path.length === 2 && path[0] === 'model_config' && DRY_RUN_KEYS.has(key) ? dryRun(value, backend, entry.version, doc.settings.tokenizerFacts, doc.settings.ggufFacts) : undefined;
   if (schema?.['x-clem-kind'] === 'regex' && typeof node.value === 'string') {
-    return { markdown: regexHover(key, node.value), ...at };
+    return { markdown: dry ? `${regexHover(key, node.value)}\n\n${dryRunMarkdown(dry)}` : regexHover(key, node.value), ...at };
   }
+  if (dry) return { markdown: dryRunMarkdown(dry), ...at };
   if (schema?.['x-clem-kind'] === 'jinja' && typeof node.value === 'string') {
     return { markdown: templateHover(node.value, value, backend), ...at };
   }

@@ -279,14 +279,6 @@ export function nodeValue(node: Node | undefined): unknown {
   }
 }
 
-/** Python's truthiness of a JSON value. */
-export function isTruthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return Object.keys(value as object).length > 0;
-  return true;
-}
-
 /** The node at a path below `root`, following object keys and array indexes. */
 export function nodeAtPath(root: Node | undefined, path: JsonPath): Node | undefined {
   let node = root;

@@ -85,7 +85,7 @@ export class RegistryDocument {
   /** How the last update was done, for tests and benchmarks. */
   lastUpdate: 'full' | 'incremental' = 'full';
 
-  constructor(text: string, private readonly settings: ServiceSettings = {}) {
+  constructor(text: string, readonly settings: ServiceSettings = {}) {
     this.schemas = getSchemaSet();
     this.version = this.schemas.resolveVersion(settings.clemcoreVersion);
     this.maxDepth = maxJsonDepth(this.version);
@@ -280,7 +280,7 @@ export class RegistryDocument {
     if (depth > this.maxDepth) return uncheckedEntry(text);
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken, this.settings.ggufFacts, this.settings.repoFiles);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return uncheckedEntry(text);

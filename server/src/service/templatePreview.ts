@@ -1,32 +1,8 @@
 // Renders a chat template for a short sample conversation the way clemcore's backend would call it (after
 // ensure_alternating_roles, with add_generation_prompt=True and the entry's BOS/EOS), for the template hover, in the
-// Jinja environment of the runtime that renders it (runtime/chatTemplate.ts).
+// Jinja environment of the runtime that renders it (the jinja2 package).
 import { renderTemplate } from '../jinja2';
-
-export interface ChatMessage {
-  role: string;
-  content: string;
-}
-
-export const SAMPLE_CONVERSATION: ChatMessage[] = [
-  { role: 'system', content: 'You are a helpful assistant.' },
-  { role: 'user', content: 'Name a colour.' },
-  { role: 'assistant', content: 'Blue.' },
-  { role: 'user', content: 'Another one?' },
-];
-
-/** clemcore's ensure_alternating_roles: drop an empty leading system message, merge consecutive same-role messages. */
-export function ensureAlternatingRoles(messages: ChatMessage[]): ChatMessage[] {
-  const out = messages.map((m) => ({ ...m }));
-  if (out.length && out[0].role === 'system' && !out[0].content) out.shift();
-  const merged: ChatMessage[] = [];
-  for (const m of out) {
-    const last = merged[merged.length - 1];
-    if (last && last.role === m.role) last.content = `${last.content}\n\n${m.content}`;
-    else merged.push(m);
-  }
-  return merged;
-}
+import { ensureAlternatingRoles, SAMPLE_CONVERSATION } from '../clemcore/conversation';
 
 export type RenderResult = { ok: true; prompt: string } | { ok: false; error: string };
 

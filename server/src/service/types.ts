@@ -45,23 +45,8 @@ export interface DiagnosticData {
   [extra: string]: unknown;
 }
 
-/**
- * What the local Hugging Face cache says about a model's tokenizer: read by the caller (the language server, the
- * CLI), never downloaded. Texts are the tokens' strings.
- */
-export interface TokenizerFacts {
-  /** The chat template transformers applies by default (chat_template.jinja, else tokenizer_config.json). */
-  chatTemplate?: string;
-  eosToken?: string;
-  padToken?: string;
-  /** The tokens that end generation: generation_config.json's eos_token_id, as texts, and the tokenizer's EOS. */
-  stopTokens: string[];
-  /** Where the facts were read, for messages. */
-  source: string;
-}
-
-/** Looks a repository (`org/name`) up in the local cache; undefined when it is not there. */
-export type TokenizerFactsSource = (huggingfaceId: string) => TokenizerFacts | undefined;
+export type { GgufFacts, GgufFactsSource, RepoFilesSource, TokenizerFacts, TokenizerFactsSource } from '../clemcore/facts';
+import type { GgufFactsSource, RepoFilesSource, TokenizerFactsSource } from '../clemcore/facts';
 
 export interface ServiceSettings {
   /** The clemcore runtime to check against, e.g. "3.7". */
@@ -72,4 +57,8 @@ export interface ServiceSettings {
   documentPath?: string;
   /** The local Hugging Face cache, for the checks that compare an entry with its tokenizer; none without it. */
   tokenizerFacts?: TokenizerFactsSource;
+  /** A llamacpp entry's GGUF in the local caches (never downloaded), for the dry run's end marker; none without it. */
+  ggufFacts?: GgufFactsSource;
+  /** A repository's files in the local Hugging Face cache, for llamacpp `filename` globs; none without it. */
+  repoFiles?: RepoFilesSource;
 }

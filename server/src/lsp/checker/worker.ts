@@ -8,6 +8,7 @@ import { settingsForPath } from '../folderSettings';
 import { REGISTRY_FILE_NAME } from '../protocol';
 import type { ServerSettings } from '../settings';
 import { readTokenizerFacts } from '../../runtime/tokenizerFacts';
+import { readGgufFacts, readRepoFiles } from '../../runtime/ggufFacts';
 import { lineStartsOf, TextBuffer } from '../textBuffer';
 import { registryFilesIn, symbolsOfFile } from '../workspaceRegistries';
 import type { Answers, CheckSettings, FileSymbol, FromChecker, Question, ToChecker, WorkspaceSymbolsRequest } from './protocol';
@@ -31,9 +32,16 @@ interface HeldDocument {
 
 let held: HeldDocument | undefined;
 
-/** What the service is given: the settings, the file's path, and the local Hugging Face cache's tokenizer facts. */
+/** What the service is given: the settings, the file's path, and what the local caches hold (tokenizers, GGUFs). */
 function serviceSettings(settings: ServerSettings, documentPath: string | undefined): ServiceSettings {
-  return { clemcoreVersion: settings.clemcoreVersion, severity: settings.severity, documentPath, tokenizerFacts: (id) => readTokenizerFacts(id) };
+  return {
+    clemcoreVersion: settings.clemcoreVersion,
+    severity: settings.severity,
+    documentPath,
+    tokenizerFacts: (id) => readTokenizerFacts(id),
+    ggufFacts: (id, filename) => readGgufFacts(id, filename),
+    repoFiles: (id) => readRepoFiles(id),
+  };
 }
 
 class LostText extends Error {

@@ -1,5 +1,5 @@
 // Evaluates the x-clem-required conditions of schemas/ against an object's plain value.
-import { isTruthy } from '../jsonText';
+import { isTruthy } from '../../clemcore/python';
 import type { Condition } from '../schemaSet';
 
 export function conditionHolds(cond: Condition | undefined, obj: Record<string, unknown>): boolean {

@@ -3,8 +3,10 @@
 // (e.g. `Q8_0/model-Q8_0-00001-of-00006.gguf`) matches with Python's fnmatch: `*` also matches `/`, matching is
 // case-sensitive on Linux, and exactly one file must match. These checks need no file list, so they stay general:
 // regex syntax, a `*/` before a folder, the extension, quantization-tag case, and globs that hit every shard.
-import { decodeStringNode, valueSpan } from '../jsonText';
-import type { Severity, Span } from '../types';
+import { decodeStringNode, valueSpan, type Node } from '../jsonText';
+import { fnmatch } from '../../clemcore/fnmatch';
+import type { EntryContext } from '../context';
+import type { JsonPath, Severity, Span } from '../types';
 import type { ValueCheck } from './valueKinds';
 
 const QUANT_TAG = /(?<![A-Za-z0-9])(i?q[1-8](?:_[a-z0-9]+)*|bf16|f16|f32)(?![A-Za-z0-9])/gi;
@@ -72,7 +74,11 @@ export const checkGgufFilename: ValueCheck = (ctx, node, path) => {
     }
   }
 
-  // 4. Quantization tags in lower or mixed case.
+  // 4. The repository's files in the local cache, matched as llama-cpp-python matches them: where they settle it (one
+  // match, or a finding), the guesses below about case and shards are not needed.
+  if (cachedMatches(ctx, node, path, key, value)) return;
+
+  // 5. Quantization tags in lower or mixed case.
   for (const m of value.matchAll(QUANT_TAG)) {
     const tag = m[1];
     const upper = tag.toUpperCase();
@@ -85,7 +91,7 @@ export const checkGgufFilename: ValueCheck = (ctx, node, path) => {
 
   if (isExtra) return;
 
-  // 5. Split models: a glob without a shard number matches every shard, and llama-cpp-python wants exactly one match.
+  // 6. Split models: a glob without a shard number matches every shard, and llama-cpp-python wants exactly one match.
   if (!SHARD.test(value)) {
     const extra = ctx.config.additional_files;
     const shardTotals = (Array.isArray(extra) ? extra : [])
@@ -108,3 +114,42 @@ export const checkGgufFilename: ValueCheck = (ctx, node, path) => {
     }
   }
 };
+
+/**
+ * `filename` against the files of the repository that the local Hugging Face cache holds, with fnmatch as
+ * llama-cpp-python applies it (every repository-relative path, `*` across `/`, case-sensitive). Only what is certain
+ * from a partial download is said: more than one match (llama-cpp-python raises "Multiple files found"), or no match
+ * where a cached GGUF matches with other letter case. Returns whether the listing settles the glob: it reported, or
+ * the glob pins exactly one file.
+ */
+function cachedMatches(ctx: EntryContext, node: Node | Span, path: JsonPath, key: string, glob: string): boolean {
+  const id = ctx.value.huggingface_id;
+  const files = typeof id === 'string' ? ctx.repoFiles?.(id) : undefined;
+  if (!files) return false;
+  const matches = files.filter((f) => fnmatch(f, glob));
+  const listed = (xs: string[]) => xs.slice(0, 4).map((f) => `\`${f}\``).join(', ') + (xs.length > 4 ? `, and ${xs.length - 4} more` : '');
+  if (matches.length > 1) {
+    const first = matches.find((f) => /-0*1-of-\d+\.gguf$/.test(f));
+    ctx.report('gguf-filename', node, path, `\`${key}\` \`${glob}\` matches ${matches.length} files of ${id} in the local Hugging Face cache (${listed(matches)}): llama-cpp-python needs exactly one and raises "Multiple files found".${first ? ` For a split model, match the first shard: \`${first}\`.` : ' Make the glob name one file.'}`, {
+      severity: 'error',
+      data: first ? { replacement: JSON.stringify(globEscape(first)) } : undefined,
+    });
+    return true;
+  }
+  if (matches.length === 0) {
+    const folded = files.filter((f) => f.endsWith('.gguf') && fnmatch(f.toLowerCase(), glob.toLowerCase()));
+    if (folded.length === 1) {
+      ctx.report('gguf-filename', node, path, `\`${key}\` \`${glob}\` matches no file of ${id} in the local Hugging Face cache, but \`${folded[0]}\` matches in other letter case: fnmatch is case-sensitive on Linux, so llama-cpp-python raises "No file found". Write the case as the file has it.`, {
+        severity: 'warning',
+        data: { replacement: JSON.stringify(globEscape(folded[0])) },
+      });
+      return true;
+    }
+  }
+  return matches.length === 1;
+}
+
+/** A file path as a glob that matches only itself: fnmatch's specials in brackets. */
+function globEscape(file: string): string {
+  return file.replace(/[[*?]/g, (c) => `[${c}]`);
+}

@@ -15,7 +15,7 @@ import { checkOldFormat } from './oldFormat';
 import { checkRuntimeNotes } from './runtimeNotes';
 import { checkLookupSource } from './lookupSource';
 import { checkMetadataValues, checkValueKinds } from './valueKinds';
-import { checkStopTokenCull } from './stopTokenCull';
+import { checkDryRun } from './dryRun';
 
 /**
  * For an entry whose backend the checked clemcore version no longer has: the backend finding and the metadata,
@@ -57,5 +57,5 @@ export const ENTRY_RULES: EntryRule[] = [
   checkRuntimeNotes,
   checkLookupSource,
   checkValueKinds,
-  checkStopTokenCull,
+  checkDryRun,
 ];

@@ -6,7 +6,8 @@ import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
 import { checkJinjaWhitespace } from './jinjaWhitespace';
-import { renderChatTemplate, type ChatMessage } from '../templatePreview';
+import { renderChatTemplate } from '../templatePreview';
+import type { ChatMessage } from '../../clemcore/conversation';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return;

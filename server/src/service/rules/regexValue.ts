@@ -192,7 +192,8 @@ function selfMatch(pattern: string, ast: Pattern): { text: string; mismatch: boo
   return { text, mismatch: true };
 }
 
-function hasIntentionalConstruct(node: ReNode): boolean {
+/** Whether a pattern uses regex constructs on purpose (`\n*`, `\s+`, `(...)*`, classes with ranges, anchors). */
+export function hasIntentionalConstruct(node: ReNode): boolean {
   switch (node.type) {
     case 'literal':
       return false;
@@ -214,9 +215,14 @@ function hasIntentionalConstruct(node: ReNode): boolean {
   }
 }
 
-/** Removes regex escaping: `\|` becomes `|`, `\\` becomes `\`; escapes of letters (`\n`, `\d`) stay. */
+const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07' };
+
+/**
+ * Removes regex escaping: `\|` becomes `|`, `\\` becomes `\`, `\n` a line break (and `\t`, `\r`, `\f`, `\v`, `\a`
+ * their characters); other escapes of letters (`\d`, `\s`) stay.
+ */
 function unescapePattern(pattern: string): string {
-  return pattern.replace(/\\([^A-Za-z0-9])/g, '$1');
+  return pattern.replace(/\\([^A-Za-z0-9]|[ntrfva])/g, (_, c: string) => CONTROL_ESCAPES[c] ?? c);
 }
 
 /** Python's re.escape for the characters that matter in tokens: a pattern that matches `text` literally. */

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { PYTHON, pythonLabel } from '../support/python';
-import { fnmatch, translate } from '../../server/src/runtime/fnmatch';
+import { fnmatch, translate } from '../../server/src/clemcore/fnmatch';
 import { seededRandom } from '../support/random';
 
 const JUDGE = `

@@ -1,10 +1,10 @@
-// eos-not-culled: eos_to_cull against the token that ends the model's turn, as the local Hugging Face cache tells it
+// eos-not-culled from the dry run: eos_to_cull against the token that ends the model's turn, as the local Hugging Face cache tells it
 // (here a stand-in for the cache: the check itself is a pure function of the entry and these facts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRegistry, quickFixes, RegistryDocument } from '../../server/src/service';
 import type { TokenizerFacts } from '../../server/src/service/types';
-import { entry, expectDiagnostics, expectNone, markAt, registry } from './harness';
+import { entry, expectDiagnostics, expectNone, markAt, registry } from '../unit/harness';
 
 const CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 const HARMONY = "{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}{% if add_generation_prompt %}<|start|>assistant{% endif %}";
@@ -59,7 +59,7 @@ describe('eos-not-culled', () => {
     const facts = { ...chatmlFacts, stopTokens: ['</s>', '<|im_end|>', '<|eot_id|>'] };
     const custom = hf({ premade_chat_template: false, custom_chat_template: llama, eos_to_cull: '<\\|im_end\\|>' });
     const d = checkRegistry(custom, cache({ 'org/chatml': facts })).find((x) => x.code === 'eos-not-culled');
-    assert.match(d?.message ?? '', /`<\|eot_id\|>`, which ends the assistant's turn in the custom chat template/);
+    assert.match(d?.message ?? '', /does not remove `<\|eot_id\|>`, which ends the model's answer: the custom chat template writes `<\|eot_id\|>`/);
     // premade_chat_template: true ignores the custom template, so the cached ChatML one counts, which the cull removes.
     expectNone(hf({ premade_chat_template: true, custom_chat_template: llama, eos_to_cull: '<\\|im_end\\|>' }), ['eos-not-culled'], cache({ 'org/chatml': facts }));
   });

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { PYTHON, pythonLabel } from '../support/python';
-import { postProcess, pythonStrip } from '../../server/src/runtime/postProcess';
+import { llamacppTextPath as postProcess, pythonStrip } from '../../server/src/clemcore/textPath';
 import { seededRandom } from '../support/random';
 
 const JUDGE = `
