@@ -216,7 +216,8 @@ describe('Test model entry on real llama.cpp', { skip }, () => {
     const gguf = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>'), eosToken: '<|im_end|>' });
     const r = await run([llamacppEntry('m', {}), llamacppEntry('m', {})], 'm', gguf, { entryIndex: 1 });
     assert.ok(codes(r).includes('shadowed-entry'));
-    assert.match(fact(r, 'entry', 'A lookup returns') ?? '', /entry 0/);
+    // Counted from 1, as a person counts.
+    assert.match(fact(r, 'entry', 'A lookup returns') ?? '', /the 1st entry of /);
   });
 
   it('fails a prompt longer than the context, as clemcore\'s context check does', async () => {

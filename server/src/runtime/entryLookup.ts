@@ -43,12 +43,24 @@ export function loadRegistry(source: RegistrySource, clemcoreVersion = '3.7'): L
   }
   const noBackend = entries.findIndex((e) => !('backend' in e));
   if (noBackend >= 0 && clemcoreVersion === '3.3') {
-    return { label: source.label, entries: entries.slice(0, noBackend), note: `entry ${noBackend} has no "backend", so clemcore 3.3 drops it and every entry after it` };
+    return { label: source.label, entries: entries.slice(0, noBackend), note: `${entryName(entries[noBackend], noBackend)} has no "backend", so clemcore 3.3 drops it and every entry after it` };
   }
   if (noBackend >= 0) {
-    return { label: source.label, entries, ignored: `entry ${noBackend} has no "backend", so clemcore ignores the whole file` };
+    return { label: source.label, entries, ignored: `${entryName(entries[noBackend], noBackend)} has no "backend", so clemcore ignores the whole file` };
   }
   return { label: source.label, entries };
+}
+
+/** An entry as a person names it: by its model_name, else by its place counted from 1 (`the 3rd entry`). */
+export function entryName(entry: Record<string, unknown> | undefined, index: number): string {
+  return typeof entry?.model_name === 'string' ? `the entry \`${entry.model_name}\`` : `the ${ordinal(index + 1)} entry`;
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st, ... */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 /** The entry a lookup of `modelName` returns across `registries` in order, as nltk unification of a name selector does. */

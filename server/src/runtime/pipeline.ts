@@ -6,7 +6,7 @@ import { matchSpans, parsePattern, search } from '../pyre';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup, type SpecialString } from './chatFormat';
 import { renderTemplate } from '../jinja2';
-import { entriesNamed, loadRegistry, lookupModel, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
+import { entriesNamed, loadRegistry, lookupModel, ordinal, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata, summarizeGguf, tokenType, type GgufMetadata } from './gguf';
 import { readGgufTensorTable } from './ggufTensors';
 import type { Token } from 'node-llama-cpp';
@@ -107,7 +107,7 @@ function bytes(n: number): string {
 }
 
 function where(found: FoundEntry): string {
-  return `entry ${found.index} of ${found.registry}`;
+  return `the ${ordinal(found.index + 1)} entry of ${found.registry}`;
 }
 
 /** Runs the whole pipeline; `engine` is started by the caller so that its own failure is reported separately. */
@@ -180,7 +180,7 @@ function entryStage(r: ReportBuilder, request: EntryTestRequest): FoundEntry | u
   const winner = lookupModel(registries, request.modelName);
   const picked = request.entryIndex !== undefined ? registries[0].entries[request.entryIndex] : undefined;
   if (request.entryIndex !== undefined && !picked) {
-    r.problem('entry-not-found', 'error', `The registry has no entry ${request.entryIndex}.`);
+    r.problem('entry-not-found', 'error', `The registry has no ${ordinal(request.entryIndex + 1)} entry.`);
     return undefined;
   }
   if (!winner) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup } from './chatFormat';
 import { renderTemplate, type TemplateEnvironment } from '../jinja2';
-import { loadRegistry, type RegistrySource } from './entryLookup';
+import { loadRegistry, ordinal, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
@@ -136,8 +136,8 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
 export function previewTemplate(request: PreviewRequest): TemplatePreview {
   const registry = loadRegistry(request.registry, request.clemcoreVersion);
   const entry = registry.entries[request.entryIndex];
-  const title = `# Template preview: \`${String(entry?.model_name ?? `entry ${request.entryIndex}`)}\``;
-  if (!entry) return { ok: false, markdown: `${title}\n\nThe registry has no entry ${request.entryIndex}${registry.ignored ? ` (${registry.ignored})` : ''}.` };
+  const title = `# Template preview: \`${String(entry?.model_name ?? `the ${ordinal(request.entryIndex + 1)} entry`)}\``;
+  if (!entry) return { ok: false, markdown: `${title}\n\nThe registry has no ${ordinal(request.entryIndex + 1)} entry${registry.ignored ? ` (${registry.ignored})` : ''}.` };
   const config = isObject(entry.model_config) ? entry.model_config : {};
   const source = entry.backend === 'llamacpp' ? llamacppSource(entry, config, request)
     : entry.backend === 'huggingface_local' ? huggingfaceSource(entry, config, request.clemcoreVersion ?? '3.7')
