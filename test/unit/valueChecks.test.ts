@@ -380,17 +380,15 @@ describe('literal-has-escapes', () => {
 
 describe('gguf-filename', () => {
   const gg = (filename: string, extra: Record<string, unknown> = {}) => registry(entry('llamacpp', {}, { filename, ...extra }));
-  test('*/Folder/...: warning on the */ with the fix', () => {
+  test('*/Folder/*.gguf: one warning, whose fix matches the first shard, not every shard', () => {
     const text = gg('*/Q8_0/*Q8_0*.gguf');
-    const value = '"*/Q8_0/*Q8_0*.gguf"';
-    const i = text.indexOf(value);
-    // the `*/` (warning) and the whole value (hint: a quantization folder usually holds shards)
-    const marked = `${text.slice(0, i)}«"«*/»Q8_0/*Q8_0*.gguf"»${text.slice(i + value.length)}`;
-    const diags = expectDiagnostics(marked, ['gguf-filename', 'gguf-filename']);
-    const slash = diags.find((d) => d.code === 'gguf-filename' && d.length === 2)!;
-    assert.equal(slash.severity, 'warning');
-    assert.equal(slash.data?.replacement, '');
-    assert.match(slash.message, /Q8_0\/\*Q8_0\*\.gguf/);
+    const d = expectDiagnostics(markAt(text, '"*/Q8_0/*Q8_0*.gguf"'), ['gguf-filename']).find((x) => x.code === 'gguf-filename')!;
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.data?.replacement, JSON.stringify('Q8_0/*Q8_0*-00001-of-*.gguf'));
+    assert.match(d.message, /ignores `additional_files`/);
+    // A folder with a plain file name: the fix drops the `*/` only.
+    const single = expectDiagnostics(markAt(gg('*/Q8_0/model-Q8_0.gguf'), '*/'), ['gguf-filename']).find((x) => x.code === 'gguf-filename')!;
+    assert.equal(single.data?.replacement, '');
   });
   test('lower-case quantization tag: hint on the tag', () => {
     const d = expectDiagnostics(markAt(gg('*q4_k_m*.gguf'), 'q4_k_m'), ['gguf-filename']).find((x) => x.code === 'gguf-filename')!;

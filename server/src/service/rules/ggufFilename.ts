@@ -48,12 +48,23 @@ export const checkGgufFilename: ValueCheck = (ctx, node, path) => {
 
   // 2. `*/Folder/...`: needs a literal `/` before the folder, so it misses a top-level folder.
   const folder = /^\*\/([^*?[\/]+)\//.exec(value);
+  // A folder with a wildcard file name usually holds a split model: then the fix is the first shard, not the folder.
+  const shardsLikely = !isExtra && !SHARD.test(value) && /\/[^/]*\*[^/]*\.gguf$/.test(value) && !Array.isArray(ctx.config.additional_files);
   if (folder) {
     const rest = value.slice(2);
-    ctx.report('gguf-filename', at(0, 2), path, `\`${key}\` ${shown} starts with \`*/\`, so it matches only when \`${folder[1]}/\` sits inside another folder: fnmatch needs the literal \`/\` before \`${folder[1]}\`, and the paths llama-cpp-python compares are relative to the repository root (\`${folder[1]}/...\`), so a top-level \`${folder[1]}/\` folder never matches. Write \`${rest}\`.`, {
-      severity: sev('warning'),
-      data: { replacement: '' },
-    });
+    const message = `\`${key}\` ${shown} starts with \`*/\`, so it matches only when \`${folder[1]}/\` sits inside another folder: fnmatch needs the literal \`/\` before \`${folder[1]}\`, and the paths llama-cpp-python compares are relative to the repository root (\`${folder[1]}/...\`), so a top-level \`${folder[1]}/\` folder never matches.`;
+    if (shardsLikely) {
+      const firstShard = rest.replace(/\.gguf$/, '-00001-of-*.gguf');
+      ctx.report('gguf-filename', node, path, `${message} Such a folder usually holds a model split into shards, and \`${rest}\` would match every shard ("Multiple files found"; clemcore does not download the others either: it ignores \`additional_files\`). Write \`${firstShard}\` to match the first shard, or \`${rest}\` if the folder holds a single file.`, {
+        severity: sev('warning'),
+        data: whole(firstShard),
+      });
+    } else {
+      ctx.report('gguf-filename', at(0, 2), path, `${message} Write \`${rest}\`.`, {
+        severity: sev('warning'),
+        data: { replacement: '' },
+      });
+    }
   }
 
   // 3. The extension.
@@ -105,7 +116,7 @@ export const checkGgufFilename: ValueCheck = (ctx, node, path) => {
         severity: 'warning',
         data: fixed ? whole(fixed) : undefined,
       });
-    } else if (/\/[^/]*\*[^/]*$/.test(value) || /split|shard/i.test(value)) {
+    } else if (!(folder && shardsLikely) && (/\/[^/]*\*[^/]*$/.test(value) || /split|shard/i.test(value))) {
       const base = folder ? value.slice(2) : value;
       const fixed = /\.gguf$/.test(base) ? base.replace(/\.gguf$/, '-00001-of-*.gguf') : undefined;
       ctx.report('gguf-filename', node, path, `\`${key}\` ${shown} ${/split|shard/i.test(value) ? 'names a split model' : 'points into a folder, which in GGUF repositories usually holds a model split into shards'}; if so, the glob matches every shard and llama-cpp-python fails with "Multiple files found". Check the repository's file list; for a split model match only the first shard${fixed ? `, e.g. \`${fixed}\`` : ''} (clemcore does not download the other shards: it ignores \`additional_files\`).`, {
