@@ -5,13 +5,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
 import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { InputError, readInput, STDIN } from './cliInput';
 import { registryFilesIn } from './lsp/workspaceRegistries';
 import { readTokenizerFacts } from './runtime/tokenizerFacts';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
+import { TextBuffer } from './lsp/textBuffer';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
@@ -103,7 +103,8 @@ interface FileReport {
   /** The file as given, or `<stdin>`. */
   file: string;
   fromStdin: boolean;
-  text: TextDocument;
+  /** The checked text, for the findings' lines and columns. */
+  text: TextBuffer;
   findings: RegistryDiagnostic[];
 }
 
@@ -171,7 +172,7 @@ function expandDirectory(arg: string): string[] {
 
 function checkFile(file: string, bytes: Buffer, settings: ServiceSettings): FileReport {
   const { text, diagnostics } = checkRegistryBytes(bytes, settings);
-  return { file: file === STDIN ? '<stdin>' : file, fromStdin: file === STDIN, text: TextDocument.create('file:///input.json', 'json', 0, text), findings: diagnostics };
+  return { file: file === STDIN ? '<stdin>' : file, fromStdin: file === STDIN, text: new TextBuffer('file:///input.json', 0, text), findings: diagnostics };
 }
 
 /** The JSON report, written in parts: a report of a million findings is never one string. */
