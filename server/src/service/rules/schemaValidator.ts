@@ -48,13 +48,19 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+const UNSUPPORTED_SET = new Set(UNSUPPORTED);
+/** Schemas already found fine: the backends share most of their keys' schemas. */
+const checked = new WeakSet<KeySchema>();
+
 function checkKeywords(schema: KeySchema, where: string): void {
-  for (const keyword of UNSUPPORTED) {
-    if (schema[keyword] !== undefined) throw new Error(`schema keyword '${keyword}' at ${where || '/'} is not supported by the value validator`);
+  if (checked.has(schema)) return;
+  for (const keyword in schema) {
+    if (UNSUPPORTED_SET.has(keyword) && schema[keyword] !== undefined) throw new Error(`schema keyword '${keyword}' at ${where || '/'} is not supported by the value validator`);
   }
-  for (const [key, sub] of Object.entries(schema.properties ?? {})) checkKeywords(sub, `${where}/properties/${key}`);
+  for (const key in schema.properties) checkKeywords(schema.properties[key], `${where}/properties/${key}`);
   if (schema.items && typeof schema.items === 'object') checkKeywords(schema.items, `${where}/items`);
   if (schema.additionalProperties && typeof schema.additionalProperties === 'object') checkKeywords(schema.additionalProperties, `${where}/additionalProperties`);
+  checked.add(schema);
 }
 
 /** Appends the errors of `data` against `schema` to `errors`, in ajv's order. */
