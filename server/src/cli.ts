@@ -9,7 +9,8 @@ import pkg from '../../package.json';
 import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { InputError, readInput, STDIN } from './cliInput';
 import { registryFilesIn } from './lsp/workspaceRegistries';
-import { readTokenizerFacts } from './runtime/tokenizerFacts';
+import { listHubCache, readTokenizerFacts } from './runtime/tokenizerFacts';
+import { hubCache } from './runtime/modelFiles';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import { TextBuffer } from './lsp/textBuffer';
 import type { EntryTestRequest } from './runtime/pipeline';
@@ -140,11 +141,14 @@ function checkCommand(args: string[]): number {
 
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
   const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
+  // The Hugging Face cache is listed once for the run, so that repositories it does not hold cost no look-ups.
+  const hub = hubCache();
+  const listed = listHubCache(hub);
   const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, {
     clemcoreVersion: version,
     severity,
     documentPath: file === STDIN ? undefined : path.resolve(file),
-    tokenizerFacts: (id) => readTokenizerFacts(id),
+    tokenizerFacts: (id) => readTokenizerFacts(id, hub, Date.now(), listed),
   }));
 
   // The status is settled before the report is written: a reader that stops early (`| head`) ends the run with it.
