@@ -63,43 +63,98 @@ function checkKeywords(schema: KeySchema, where: string): void {
   checked.add(schema);
 }
 
-/** Appends the errors of `data` against `schema` to `errors`, in ajv's order. */
-function validate(schema: KeySchema, data: unknown, path: string, errors: SchemaError[]): void {
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  // ajv reports a wrong type before the other keywords' errors (with one type that has keywords of its own, after
-  // enum's: no schema has enum there, and the test against ajv would show the difference if one did).
-  if (types.length && !types.some((t) => isType(data, t))) {
-    errors.push({ keyword: 'type', instancePath: path, params: { type: schema.type }, message: `must be ${types.join(',')}` });
-  }
-  if (schema.enum !== undefined && !schema.enum.some((v) => equal(data, v))) {
-    errors.push({ keyword: 'enum', instancePath: path, params: { allowedValues: schema.enum }, message: 'must be equal to one of the allowed values' });
-  }
-  if (typeof schema.minimum === 'number' && typeof data === 'number' && (data < schema.minimum || Number.isNaN(data))) {
-    errors.push({ keyword: 'minimum', instancePath: path, params: { comparison: '>=', limit: schema.minimum }, message: `must be >= ${schema.minimum}` });
-  }
-  if (typeof schema.items === 'object' && Array.isArray(data)) data.forEach((item, i) => validate(schema.items!, item, `${path}/${i}`, errors));
-  if ((schema.properties !== undefined || schema.additionalProperties !== undefined) && isType(data, 'object')) {
-    validateObject(schema, data as Record<string, unknown>, path, errors);
-  }
+/** A schema made ready once: its keywords read, its sub-schemas made ready too (shared where the schemas share them). */
+interface Node {
+  /** The schema's `type` as written (ajv's params), with its types listed; undefined without `type`. */
+  type: unknown;
+  types: string[] | undefined;
+  enumValues: unknown[] | undefined;
+  minimum: number | undefined;
+  items: Node | undefined;
+  /** Whether the object keywords apply (properties or additionalProperties). */
+  isObjectSchema: boolean;
+  known: Record<string, KeySchema>;
+  /** The properties ajv checks, in order: key, its JSON Pointer segment, its schema. */
+  properties: [string, string, Node][];
+  /** additionalProperties: false, a schema, or undefined when any key may be there. */
+  extra: false | Node | undefined;
 }
 
-function validateObject(schema: KeySchema, data: Record<string, unknown>, path: string, errors: SchemaError[]): void {
-  const properties = schema.properties ?? {};
+const nodes = new WeakMap<KeySchema, Node>();
+
+function nodeOf(schema: KeySchema): Node {
+  let node = nodes.get(schema);
+  if (node) return node;
   const extra = schema.additionalProperties;
-  if (extra !== undefined && extra !== true) {
+  node = {
+    type: schema.type,
+    types: schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type],
+    enumValues: schema.enum,
+    minimum: typeof schema.minimum === 'number' ? schema.minimum : undefined,
+    items: schema.items && typeof schema.items === 'object' ? nodeOf(schema.items) : undefined,
+    isObjectSchema: schema.properties !== undefined || extra !== undefined,
+    known: schema.properties ?? {},
+    // ajv leaves __proto__ out.
+    properties: Object.entries(schema.properties ?? {}).filter(([key]) => key !== '__proto__').map(([key, sub]) => [key, escapePointer(key), nodeOf(sub)]),
+    extra: extra === false ? false : extra && typeof extra === 'object' ? nodeOf(extra) : undefined,
+  };
+  nodes.set(schema, node);
+  return node;
+}
+
+/** The JSON Pointer of the value at `path` (segments already escaped). */
+function pointer(path: string[]): string {
+  return path.length ? `/${path.join('/')}` : '';
+}
+
+/** Appends the errors of `data` against `node` to `errors`, in ajv's order; `path` is the value's place (restored). */
+function validate(node: Node, data: unknown, path: string[], errors: SchemaError[]): void {
+  const types = node.types;
+  // ajv reports a wrong type before the other keywords' errors (with one type that has keywords of its own, after
+  // enum's: no schema has enum there, and the test against ajv would show the difference if one did).
+  if (types !== undefined && types.length) {
+    let fits = false;
+    for (let i = 0; i < types.length && !fits; i++) fits = isType(data, types[i]);
+    if (!fits) errors.push({ keyword: 'type', instancePath: pointer(path), params: { type: node.type }, message: `must be ${types.join(',')}` });
+  }
+  if (node.enumValues !== undefined && !node.enumValues.some((v) => equal(data, v))) {
+    errors.push({ keyword: 'enum', instancePath: pointer(path), params: { allowedValues: node.enumValues }, message: 'must be equal to one of the allowed values' });
+  }
+  if (node.minimum !== undefined && typeof data === 'number' && (data < node.minimum || Number.isNaN(data))) {
+    errors.push({ keyword: 'minimum', instancePath: pointer(path), params: { comparison: '>=', limit: node.minimum }, message: `must be >= ${node.minimum}` });
+  }
+  if (node.items !== undefined && Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      path.push(String(i));
+      validate(node.items, data[i], path, errors);
+      path.pop();
+    }
+  }
+  if (node.isObjectSchema && isType(data, 'object')) validateObject(node, data as Record<string, unknown>, path, errors);
+}
+
+function validateObject(node: Node, data: Record<string, unknown>, path: string[], errors: SchemaError[]): void {
+  const extra = node.extra;
+  if (extra !== undefined) {
     for (const key in data) {
-      if (Object.prototype.hasOwnProperty.call(properties, key)) continue;
+      if (Object.prototype.hasOwnProperty.call(node.known, key)) continue;
       if (extra === false) {
-        errors.push({ keyword: 'additionalProperties', instancePath: path, params: { additionalProperty: key }, message: 'must NOT have additional properties' });
+        errors.push({ keyword: 'additionalProperties', instancePath: pointer(path), params: { additionalProperty: key }, message: 'must NOT have additional properties' });
       } else {
-        validate(extra, data[key], `${path}/${escapePointer(key)}`, errors);
+        path.push(escapePointer(key));
+        validate(extra, data[key], path, errors);
+        path.pop();
       }
     }
   }
-  for (const key in properties) {
-    if (key === '__proto__') continue; // ajv leaves it out
+  const properties = node.properties;
+  for (let i = 0; i < properties.length; i++) {
+    const [key, segment, sub] = properties[i];
     const value = data[key];
-    if (value !== undefined) validate(properties[key], value, `${path}/${escapePointer(key)}`, errors);
+    if (value === undefined) continue;
+    path.push(segment);
+    validate(sub, value, path, errors);
+    path.pop();
   }
 }
 
@@ -117,9 +172,10 @@ function equal(a: unknown, b: unknown): boolean {
 /** A validator for `schema`; throws when the schema uses a keyword it does not implement. */
 export function compileSchema(schema: KeySchema): SchemaValidateFunction {
   checkKeywords(schema, '');
+  const root = nodeOf(schema);
   const fn = ((data: unknown) => {
     const errors: SchemaError[] = [];
-    validate(schema, data, '', errors);
+    validate(root, data, [], errors);
     fn.errors = errors.length ? errors : null;
     return errors.length === 0;
   }) as SchemaValidateFunction;
