@@ -35,7 +35,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   // The language server's checker threads (worker_threads), one per open registry.
   build({ ...common, entryPoints: ['server/src/lsp/checker/worker.ts'], outfile: 'dist/checkWorker.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  // The command line: dist/cli.js starts dist/cli/main.js with V8's code from an earlier run (cliLoader.ts).
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli/main.js' }),
+  build({ ...common, entryPoints: ['server/src/cliLoader.ts'], outfile: 'dist/cli.js' }),
   // The test worker is ESM because node-llama-cpp is ESM-only (imported at run time from wherever it is installed).
   build({
     ...common,

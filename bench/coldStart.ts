@@ -66,6 +66,9 @@ function main(): void {
   const theirs = [anchor.script, anchor.schema, file];
   console.log(`cold start: a fresh process per check of ${path.relative(ROOT, file)}; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`);
   console.log(`ours: node dist/cli.js check --format json; anchor: node ${path.relative(ROOT, anchor.script)} (vscode-json-languageservice, the flat schema of the same keys read from a file)`);
+  // The warm-up writes the CLI's code cache when there is none, so the runs measure starts with it, as every start
+  // after the first is; CLEM_REGISTRY_CODE_CACHE=off measures starts without it.
+  console.log(`code cache: ${process.env.CLEM_REGISTRY_CODE_CACHE === 'off' ? 'off (CLEM_REGISTRY_CODE_CACHE=off)' : 'on (written by the warm-up run when missing)'}`);
   // One warm-up of each: the first start after a build also reads the files from disk.
   timed(ours);
   timed(theirs);

@@ -5,14 +5,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
 import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
 import { InputError, readInput, STDIN } from './cliInput';
 import { registryFilesIn } from './lsp/workspaceRegistries';
-import { readTokenizerFacts } from './runtime/tokenizerFacts';
+import { isListed, listHubCache, readTokenizerFacts } from './runtime/tokenizerFacts';
 import { readGgufFacts, readRepoFiles } from './runtime/ggufFacts';
+import { hubCache } from './runtime/modelFiles';
 import { REGISTRY_FILE_NAME } from './lsp/protocol';
+import { TextBuffer } from './lsp/textBuffer';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
@@ -104,7 +105,8 @@ interface FileReport {
   /** The file as given, or `<stdin>`. */
   file: string;
   fromStdin: boolean;
-  text: TextDocument;
+  /** The checked text, for the findings' lines and columns. */
+  text: TextBuffer;
   findings: RegistryDiagnostic[];
 }
 
@@ -140,13 +142,16 @@ function checkCommand(args: string[]): number {
 
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
   const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
+  // The Hugging Face cache is listed once for the run, so that repositories it does not hold cost no look-ups.
+  const hub = hubCache();
+  const listed = listHubCache(hub);
   const reports = inputs.map(({ file, bytes }) => checkFile(file, bytes, {
     clemcoreVersion: version,
     severity,
     documentPath: file === STDIN ? undefined : path.resolve(file),
-    tokenizerFacts: (id) => readTokenizerFacts(id),
-    ggufFacts: (id, filename) => readGgufFacts(id, filename),
-    repoFiles: (id) => readRepoFiles(id),
+    tokenizerFacts: (id) => readTokenizerFacts(id, hub, Date.now(), listed),
+    ggufFacts: (id, filename) => (isListed(id, listed) ? readGgufFacts(id, filename, hub) : undefined),
+    repoFiles: (id) => (isListed(id, listed) ? readRepoFiles(id, hub) : undefined),
   }));
 
   // The status is settled before the report is written: a reader that stops early (`| head`) ends the run with it.
@@ -174,7 +179,7 @@ function expandDirectory(arg: string): string[] {
 
 function checkFile(file: string, bytes: Buffer, settings: ServiceSettings): FileReport {
   const { text, diagnostics } = checkRegistryBytes(bytes, settings);
-  return { file: file === STDIN ? '<stdin>' : file, fromStdin: file === STDIN, text: TextDocument.create('file:///input.json', 'json', 0, text), findings: diagnostics };
+  return { file: file === STDIN ? '<stdin>' : file, fromStdin: file === STDIN, text: new TextBuffer('file:///input.json', 0, text), findings: diagnostics };
 }
 
 /** The JSON report, written in parts: a report of a million findings is never one string. */

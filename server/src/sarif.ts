@@ -3,7 +3,7 @@
 // with columns in UTF-16 code units (as LSP and the other formats count them), files relative to the working directory.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextBuffer } from './lsp/textBuffer';
 import { DIAGNOSTICS_TABLE } from 'clem-registry:readme-diagnostics';
 import { DIAGNOSTIC_CODES } from './service/codes';
 import type { RegistryDiagnostic, Severity } from './service/types';
@@ -12,7 +12,7 @@ export interface SarifInput {
   /** The file as given on the command line. */
   file: string;
   fromStdin: boolean;
-  text: TextDocument;
+  text: Pick<TextBuffer, 'positionAt'>;
   findings: RegistryDiagnostic[];
 }
 

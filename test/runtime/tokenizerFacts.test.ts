@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readTokenizerFacts } from '../../server/src/runtime/tokenizerFacts';
+import { listHubCache, readTokenizerFacts } from '../../server/src/runtime/tokenizerFacts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-tokenizer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,4 +58,18 @@ it('answers undefined for what the cache does not hold or cannot be read, and no
   repo('org/later', { 'tokenizer_config.json': { eos_token: '</s>' } });
   assert.equal(readTokenizerFacts('org/later', cache, 2_000), undefined, 'reused for a few seconds');
   assert.equal(readTokenizerFacts('org/later', cache, 60_000)?.eosToken, '</s>');
+});
+
+it('with the cache folder listed once for a run, reads the repositories in the list and looks for no other', () => {
+  repo('Org/Listed', { 'tokenizer_config.json': { eos_token: '<eos>' } });
+  const listed = listHubCache(cache)!;
+  assert.ok(listed.has('models--org--listed'));
+  assert.equal(readTokenizerFacts('Org/Listed', cache, 0, listed)?.eosToken, '<eos>');
+  repo('org/after', { 'tokenizer_config.json': { eos_token: '</after>' } });
+  assert.equal(readTokenizerFacts('org/after', cache, 0, listed), undefined, 'not in the list made before it was downloaded');
+  assert.equal(readTokenizerFacts('org/after', cache, 0, listHubCache(cache))?.eosToken, '</after>');
+  assert.deepEqual(listHubCache({ dir: path.join(dir, 'no-such-cache'), source: 'HF_HUB_CACHE' }), new Set());
+  const notAFolder = path.join(dir, 'a-file');
+  writeFileSync(notAFolder, '');
+  assert.equal(listHubCache({ dir: notAFolder, source: 'HF_HUB_CACHE' }), undefined, 'unlistable: each lookup looks for itself');
 });

@@ -12,7 +12,7 @@ export interface TemplateAnalysis {
   /** Only meaningful when there is no problem (the AST exists). */
   readsMessages: boolean;
   readsAddGenerationPrompt: boolean;
-  /** Every variable the template reads, with the span of its first use when the positions are known. */
+  /** Every variable the template reads, with the span of its first use when the positions are known (found on first use). */
   reads?: ReadonlyMap<string, { start: number; end: number } | undefined>;
   /** Names the template assigns itself (set, for, macro) or reads behind `is defined` or `| default(...)`. */
   bound?: ReadonlySet<string>;
@@ -81,23 +81,15 @@ function analyzeUncached(template: string): TemplateAnalysis {
   const extensionTags = findExtensionTags(template);
   const none: TemplateAnalysis = { readsMessages: false, readsAddGenerationPrompt: false, extensionTags };
 
-  // Our positioned tokens (for positions) and the library's tokens (the reference).
-  let positioned: PositionedToken[] | undefined;
-  let lexError: JinjaLexError | undefined;
-  try {
-    positioned = tokenizeWithPositions(template);
-  } catch (e) {
-    if (e instanceof JinjaLexError) lexError = e;
-    else throw e;
-  }
+  // The library's tokens are the reference; our positioned tokens give positions where both agree. A template that
+  // tokenizes and parses needs positions only for the spans of `reads`, which few rules ask for: they are lexed then.
   let libTokens: LibToken[];
   try {
     libTokens = tokenize(template);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { ...none, problem: lexProblem(template, message, lexError) };
+    return { ...none, problem: lexProblem(template, message, positionedTokens(template).lexError) };
   }
-  const aligned = positioned !== undefined && positioned.length === libTokens.length && positioned.every((t, i) => t.type === libTokens[i].type && t.value === libTokens[i].value);
 
   let program: unknown;
   try {
@@ -119,7 +111,8 @@ function analyzeUncached(template: string): TemplateAnalysis {
         e = again;
       }
     }
-    const problem = aligned ? parseProblem(template, positioned!, e, last) : undefined;
+    const positioned = alignedTokens(template, libTokens);
+    const problem = positioned ? parseProblem(template, positioned, e, last) : undefined;
     return {
       ...none,
       problem: problem ?? {
@@ -132,18 +125,55 @@ function analyzeUncached(template: string): TemplateAnalysis {
   }
   const tally: Tally = { reads: new Set(), bound: new Set() };
   walk(program, tally);
+  let reads: Map<string, { start: number; end: number } | undefined> | undefined;
+  return {
+    readsMessages: tally.reads.has('messages'),
+    readsAddGenerationPrompt: tally.reads.has('add_generation_prompt'),
+    get reads() {
+      reads ??= readSpans(template, libTokens, tally.reads);
+      return reads;
+    },
+    bound: tally.bound,
+    extensionTags,
+  };
+}
+
+/** Our positioned tokens of a template, or where our lexer stopped. */
+function positionedTokens(template: string): { tokens?: PositionedToken[]; lexError?: JinjaLexError } {
+  try {
+    return { tokens: tokenizeWithPositions(template) };
+  } catch (e) {
+    if (e instanceof JinjaLexError) return { lexError: e };
+    throw e;
+  }
+}
+
+/** Our positioned tokens when they are the library's tokens, one for one; otherwise positions are not known. */
+function alignedTokens(template: string, libTokens: LibToken[]): PositionedToken[] | undefined {
+  const positioned = positionedTokens(template).tokens;
+  const aligned = positioned !== undefined && positioned.length === libTokens.length && positioned.every((t, i) => t.type === libTokens[i].type && t.value === libTokens[i].value);
+  return aligned ? positioned : undefined;
+}
+
+/** Every name read, with the span of its first use (an identifier that is not an attribute) when positions are known. */
+function readSpans(template: string, libTokens: LibToken[], names: Set<string>): Map<string, { start: number; end: number } | undefined> {
   const reads = new Map<string, { start: number; end: number } | undefined>();
-  for (const name of tally.reads) reads.set(name, undefined);
-  if (aligned) {
-    // The first use of each name: an identifier that is not an attribute (after a dot).
-    for (let i = 0; i < positioned!.length; i++) {
-      const t = positioned![i];
-      if (t.type === 'Identifier' && reads.has(t.value) && reads.get(t.value) === undefined && positioned![i - 1]?.type !== 'Dot') {
+  for (const name of names) reads.set(name, undefined);
+  let positioned: PositionedToken[] | undefined;
+  try {
+    positioned = alignedTokens(template, libTokens);
+  } catch {
+    positioned = undefined; // an internal failure of our lexer: the names without their spans
+  }
+  if (positioned) {
+    for (let i = 0; i < positioned.length; i++) {
+      const t = positioned[i];
+      if (t.type === 'Identifier' && reads.has(t.value) && reads.get(t.value) === undefined && positioned[i - 1]?.type !== 'Dot') {
         reads.set(t.value, { start: t.start, end: t.end });
       }
     }
   }
-  return { readsMessages: reads.has('messages'), readsAddGenerationPrompt: reads.has('add_generation_prompt'), reads, bound: tally.bound, extensionTags };
+  return reads;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -19,6 +19,28 @@ const TAG_RULES: [kind: TokenKind, re: RegExp][] = [
 ];
 export type TokenKind = 'ws' | 'float' | 'int' | 'name' | 'string' | 'op';
 
+// Most names are ASCII: the characters of the name rule below 128 are [A-Za-z0-9_], and an ASCII name is valid when it
+// does not start with a digit. These cheap regexes decide them; the Unicode ones only see names with other characters
+// (compiling and running Unicode property classes costs a fresh process more than a whole template).
+const ASCII_NAME = /[A-Za-z0-9_]+/y;
+const UNICODE_NAME = TAG_RULES[3][1];
+const VALID_ASCII_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const VALID_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]*$/u;
+
+/** The name rule's match at `at`, as `UNICODE_NAME` finds it. */
+function matchName(src: string, at: number): RegExpExecArray | null {
+  ASCII_NAME.lastIndex = at;
+  const ascii = ASCII_NAME.exec(src);
+  const next = ascii ? at + ascii[0].length : at;
+  if (next >= src.length || src.charCodeAt(next) < 128) return ascii;
+  UNICODE_NAME.lastIndex = at;
+  return UNICODE_NAME.exec(src);
+}
+
+function isValidName(text: string): boolean {
+  return VALID_ASCII_NAME.test(text) || (/[^\0-\x7f]/.test(text) && VALID_NAME.test(text));
+}
+
 export interface Lexed {
   text: string;
   map: number[];
@@ -218,7 +240,7 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
       let tokenKind: TokenKind = 'ws';
       for (const [k, re] of TAG_RULES) {
         re.lastIndex = cursor;
-        match = re.exec(src);
+        match = k === 'name' ? matchName(src, cursor) : re.exec(src);
         if (match) {
           tokenKind = k;
           break;
@@ -241,7 +263,7 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
         }
       }
       if (tokenKind === 'name') {
-        if (!/^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]*$/u.test(text)) fail('Invalid character in identifier', start);
+        if (!isValidName(text)) fail('Invalid character in identifier', start);
         if (previous?.kind === 'op' && previous.text === '|') out.filters.push({ name: text, offset: srcMap[start] });
         else if (kind === '%' && first === 'filter' && previous?.text === 'filter' && beforePrevious === undefined) out.filters.push({ name: text, offset: srcMap[start] });
         else if (previous?.text === 'is' && previous.kind === 'name' && text !== 'not') out.tests.push({ name: text, offset: srcMap[start] });

@@ -56,7 +56,10 @@ export function preprocessWithMap(template: string): { src: string; map: number[
       map.push(i);
     }
   };
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  let m = re.exec(text);
+  // No {% generation %} tags (the usual template): the text as it is, without copying it character by character.
+  if (!m) return { src: text, map: Array.from({ length: text.length + 1 }, (_, i) => i) };
+  for (; m; m = re.exec(text)) {
     if (m[0].length === 0) {
       re.lastIndex++;
       continue;

@@ -1,6 +1,6 @@
 // Reads what the local Hugging Face cache holds about a model's tokenizer, for the checks that compare an entry with
 // it (the language server and `clem-registry check`). Only files already on disk are read; nothing is downloaded.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { TokenizerFacts } from '../clemcore/facts';
 import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
 
@@ -18,8 +18,31 @@ const MAX_TOKENIZER_JSON = 32 * 1024 * 1024;
 
 const memo = new Map<string, { at: number; stamp: string; facts: TokenizerFacts | undefined }>();
 
-/** The facts of a cached repository, or undefined when its tokenizer files are not in the cache. */
-export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now()): TokenizerFacts | undefined {
+/**
+ * The names of the cache folder's entries, lower-cased, listed once for a run of many lookups (a check of a whole
+ * registry), or undefined when the folder cannot be listed (then each lookup looks for itself). Empty when there is
+ * no cache.
+ */
+export function listHubCache(cache: HubCache = hubCache()): ReadonlySet<string> | undefined {
+  try {
+    return new Set(readdirSync(cache.dir).map((name) => name.toLowerCase()));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : undefined;
+  }
+}
+
+/** Whether a repository's folder is in a listing of the cache (true without a listing: then look for it). */
+export function isListed(huggingfaceId: string, listed: ReadonlySet<string> | undefined): boolean {
+  return !listed || listed.has(`models--${huggingfaceId.split('/').join('--')}`.toLowerCase());
+}
+
+/**
+ * The facts of a cached repository, or undefined when its tokenizer files are not in the cache. With `listed` (from
+ * listHubCache), a repository whose folder is not in the list is not looked for: most entries' repositories are not
+ * cached, and each look costs a few file system calls. (Lower-cased, because a file system may ignore case.)
+ */
+export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now(), listed?: ReadonlySet<string>): TokenizerFacts | undefined {
+  if (!isListed(huggingfaceId, listed)) return undefined;
   const key = `${cache.dir}\n${huggingfaceId}`;
   const hit = memo.get(key);
   if (hit && now - hit.at < REUSE_MS) return hit.facts;

@@ -1,11 +1,10 @@
-// JSON types and enumerations of values, checked with ajv against the backend's schema.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// JSON types and enumerations of values, checked against the backend's schema.
+import { compileSchema, type SchemaError, type SchemaValidateFunction as ValidateFunction } from './schemaValidator';
 import { kindOf } from './topLevelShape';
 import type { EntryContext } from '../context';
 import type { SchemaSet } from '../schemaSet';
 import { conditionallyIgnored } from './runtimeNotes';
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
 const validators = new WeakMap<SchemaSet, Map<string, ValidateFunction>>();
 
 function validatorFor(schemas: SchemaSet, backend: string | undefined): ValidateFunction {
@@ -14,7 +13,7 @@ function validatorFor(schemas: SchemaSet, backend: string | undefined): Validate
   const key = backend ?? '';
   let v = perSet.get(key);
   if (!v) {
-    v = ajv.compile({ type: 'object', properties: schemas.topKeys(backend) });
+    v = compileSchema({ type: 'object', properties: schemas.topKeys(backend) });
     perSet.set(key, v);
   }
   return v;
@@ -54,7 +53,7 @@ function licenseKind(ctx: EntryContext, path: (string | number)[]): boolean {
   return ctx.schemas.objectSchemaAt(ctx.backend, path.slice(0, -1))?.properties?.[key]?.['x-clem-kind'] === 'license';
 }
 
-function message(err: ErrorObject): string {
+function message(err: SchemaError): string {
   if (err.keyword === 'enum') return `must be one of ${(err.params.allowedValues as unknown[]).map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
   return err.message ?? 'is not valid';
 }

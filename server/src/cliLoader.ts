@@ -1,0 +1,84 @@
+// dist/cli.js: starts the command line bundle (dist/cli/main.js) with V8's compiled code from an earlier run, so that
+// a fresh process (a pre-commit hook, a CI step, a shell loop) does not parse and compile the bundle's functions
+// again. Node 20 has no compile cache of its own (module.enableCompileCache came in Node 22). The code is kept per
+// user in $XDG_CACHE_HOME/clem-registry (else ~/.cache/clem-registry; %LOCALAPPDATA% on Windows), one file per
+// bundle, Node version and architecture, named by a hash of all three. It is written after the first run, with the
+// functions that run compiled, into a temporary file renamed into place, so concurrent runs never read half a file;
+// the code of other bundles (older builds) is removed then, but for the newest few.
+// V8 refuses code that does not fit (another V8, other flags, a damaged file): the bundle is then compiled from its
+// source and the code written anew. Any failure to read or write the cache only costs the time it would save.
+// CLEM_REGISTRY_CODE_CACHE=off turns it off.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { Script } from 'node:vm';
+
+const MAIN = path.join(__dirname, 'cli', 'main.js');
+const KEEP_OTHERS = 3;
+
+/** The folder of the cache, or undefined when there is no sensible one. */
+function codeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | undefined {
+  if (env.CLEM_REGISTRY_CODE_CACHE === 'off') return undefined;
+  let base = env.XDG_CACHE_HOME;
+  if (!base || !path.isAbsolute(base)) base = platform === 'win32' ? env.LOCALAPPDATA : undefined;
+  if (!base) {
+    try {
+      base = path.join(homedir(), '.cache');
+    } catch {
+      return undefined;
+    }
+  }
+  return path.join(base, 'clem-registry');
+}
+
+function run(): void {
+  const source = readFileSync(MAIN, 'utf8');
+  const dir = codeCacheDir();
+  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 32);
+  const file = dir && path.join(dir, `cli-${key}.v8`);
+  let cachedData: Buffer | undefined;
+  if (file) {
+    try {
+      cachedData = readFileSync(file);
+    } catch {
+      // none yet, or unreadable: compile from the source
+    }
+  }
+  // The bundle runs as Node runs a CommonJS module, with this file's identity: it finds dist/server.js and
+  // dist/testWorker.mjs next to it, as when it was dist/cli.js itself.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: MAIN, cachedData });
+  if (file && (!cachedData || script.cachedDataRejected)) {
+    // At exit, the functions the run compiled are in the code too.
+    process.once('exit', () => writeCache(script, file));
+  }
+  const start = script.runInThisContext() as (...args: unknown[]) => void;
+  start.call(module.exports, module.exports, require, module, __filename, __dirname);
+}
+
+function writeCache(script: Script, file: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, file);
+    removeOld(path.dirname(file), path.basename(file));
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
+/** Keeps the code of the few most recently written other bundles (other installs may still use them). */
+function removeOld(dir: string, keep: string): void {
+  const others = readdirSync(dir)
+    .filter((name) => /^cli-[0-9a-f]{32}\.v8$/.test(name) && name !== keep)
+    .map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time);
+  for (const old of others.slice(KEEP_OTHERS)) unlinkSync(path.join(dir, old.name));
+}
+
+run();

@@ -1,0 +1,97 @@
+// The command line's code cache (server/src/cliLoader.ts): written after the first run into $XDG_CACHE_HOME, used by
+// the next runs, replaced when V8 refuses it, and never a reason for a different result or a failure.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BIN = path.join(REPO, 'bin', 'clem-registry.js');
+const EXAMPLE = path.join(REPO, 'examples', 'model_registry.json');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'clem-registry-code-cache-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const CACHE_FILE = /^cli-[0-9a-f]{32}\.v8$/;
+// A registry with findings of each severity, so that the runs compared below print something.
+const BROKEN = path.join(dir, 'model_registry.json');
+writeFileSync(BROKEN, '[{"model_name": "m", "backend": "llamacpp", "huggingface_id": "org/m", "release_date": "2025-13-01", "model_config": {"premade_chat_template": "yes"}}]\n');
+
+function run(cacheHome: string, extra: NodeJS.ProcessEnv = {}, file = BROKEN) {
+  const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, CLEM_REGISTRY_CODE_CACHE: '', ...extra },
+    timeout: 20_000,
+  });
+  assert.equal(r.error, undefined, String(r.error));
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cacheFiles(cacheHome: string): string[] {
+  try {
+    return readdirSync(path.join(cacheHome, 'clem-registry')).sort();
+  } catch {
+    return [];
+  }
+}
+
+test('the first run writes the code, the next one uses it, and both print what a run without it prints', () => {
+  const home = path.join(dir, 'first');
+  const plain = run(home, { CLEM_REGISTRY_CODE_CACHE: 'off' });
+  assert.deepEqual(cacheFiles(home), [], 'CLEM_REGISTRY_CODE_CACHE=off writes nothing');
+  assert.equal(plain.status, 1);
+  assert.ok(JSON.parse(plain.stdout)[0].diagnostics.length > 0);
+
+  const first = run(home);
+  const files = cacheFiles(home);
+  assert.equal(files.length, 1);
+  assert.match(files[0], CACHE_FILE);
+  const cached = path.join(home, 'clem-registry', files[0]);
+  // Used, not refused: a refused file would be written again at the end of the run.
+  utimesSync(cached, new Date(2020, 0, 1), new Date(2020, 0, 1));
+  const second = run(home);
+  assert.equal(statSync(cached).mtime.getFullYear(), 2020, 'the second run used the code as it was');
+  for (const r of [first, second]) assert.deepEqual(r, plain);
+  // Another registry, with other functions to run, also as without the cache.
+  assert.deepEqual(run(home, {}, EXAMPLE), run(home, { CLEM_REGISTRY_CODE_CACHE: 'off' }, EXAMPLE));
+});
+
+test('a damaged cache file is replaced, and the run is as without it', () => {
+  const home = path.join(dir, 'damaged');
+  const plain = run(home, { CLEM_REGISTRY_CODE_CACHE: 'off' });
+  run(home);
+  const [name] = cacheFiles(home);
+  const cached = path.join(home, 'clem-registry', name);
+  const good = readFileSync(cached);
+  writeFileSync(cached, Buffer.concat([good.subarray(0, 64), Buffer.alloc(4096, 0x5a)]));
+  assert.deepEqual(run(home), plain);
+  assert.ok(readFileSync(cached).length > 4096 + 64, 'written anew');
+  writeFileSync(cached, '');
+  assert.deepEqual(run(home), plain);
+  assert.ok(readFileSync(cached).length > 0, 'an empty file is written anew too');
+});
+
+test('a cache folder that cannot be made changes nothing', () => {
+  const notADirectory = path.join(dir, 'a-file');
+  writeFileSync(notADirectory, 'x');
+  const plain = run(path.join(dir, 'unused'), { CLEM_REGISTRY_CODE_CACHE: 'off' });
+  assert.deepEqual(run(notADirectory), plain);
+  assert.equal(readFileSync(notADirectory, 'utf8'), 'x');
+});
+
+test('the code of older bundles is removed but for the newest three', () => {
+  const home = path.join(dir, 'old');
+  const folder = path.join(home, 'clem-registry');
+  run(home);
+  const [ours] = cacheFiles(home);
+  rmSync(path.join(folder, ours));
+  const old = ['1', '2', '3', '4', '5'].map((d) => `cli-${d.repeat(32)}.v8`);
+  old.forEach((name, i) => {
+    writeFileSync(path.join(folder, name), 'old');
+    utimesSync(path.join(folder, name), new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
+  });
+  writeFileSync(path.join(folder, 'notes.txt'), 'not ours');
+  run(home);
+  assert.deepEqual(cacheFiles(home), [...old.slice(2), ours, 'notes.txt'].sort());
+});
