@@ -222,6 +222,11 @@ describe('keys', () => {
     assert.deepEqual(padded.filter((d) => d.code === 'invalid-value'), []);
     assert.ok(padded.some((d) => d.code === 'ignored-key' && d.path.includes('padding_side')));
     assert.ok(checkRegistry(registry(entry('huggingface_local', {}, { padding_side: 'middle' }))).some((d) => d.code === 'invalid-value'));
+    // clemcore lower-cases padding_side before it compares it, in both versions: "Left" is valid, "Middle" is not.
+    for (const version of ['3.3', '3.7']) {
+      assert.deepEqual(checkRegistry(registry(entry('huggingface_local', {}, { padding_side: 'Left' })), { clemcoreVersion: version }).filter((d) => d.code === 'invalid-value'), []);
+      assert.ok(checkRegistry(registry(entry('huggingface_local', {}, { padding_side: 'Middle' })), { clemcoreVersion: version }).some((d) => d.code === 'invalid-value'));
+    }
     // The text path reads them all: the regex and the missing cot_end_tag are errors there.
     const textPath = checkRegistry(registry(entry('huggingface_local', {}, { ...config, multimodal: false })));
     assert.deepEqual(textPath.filter((d) => d.code === 'ignored-key'), []);

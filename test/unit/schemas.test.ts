@@ -13,7 +13,7 @@ const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 
 const CLEM_KEYWORDS = [
   'x-clem-required', 'x-clem-kind', 'x-clem-presence', 'x-clem-runtime', 'x-clem-versions', 'x-clem-replacedBy',
-  'x-clem-truthy', 'x-clem-backend', 'x-clem-reservedKeys', 'x-clem-reservedNames', 'x-clem-ignoredKeys',
+  'x-clem-truthy', 'x-clem-lowercased', 'x-clem-backend', 'x-clem-reservedKeys', 'x-clem-reservedNames', 'x-clem-ignoredKeys',
 ];
 const KINDS = ['regex', 'literal', 'jinja', 'glob', 'date', 'context-size', 'parameters', 'language-codes', 'license',
   'dotted-path', 'hf-repo'];

@@ -73,6 +73,8 @@ export interface KeySchema {
   'x-clem-versions'?: string[];
   'x-clem-replacedBy'?: string;
   'x-clem-truthy'?: boolean;
+  /** clemcore lower-cases the string before comparing it with `enum`. */
+  'x-clem-lowercased'?: boolean;
   [keyword: string]: unknown;
 }
 

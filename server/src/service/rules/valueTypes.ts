@@ -42,9 +42,18 @@ export function checkValueTypes(ctx: EntryContext): void {
       const expected = [err.params.type].flat().join(' or ');
       ctx.report('type-mismatch', node, path, `\`${name}\` must be ${article(expected)}, not ${describeNode(kindOf(ctx.valueAt(path)))}.`, { data: { expected } });
     } else {
+      // clemcore lower-cases some values before it compares them (padding_side): "Left" is valid there.
+      if (err.keyword === 'enum' && lowerCasedMatch(ctx, path, err.params.allowedValues as unknown[])) continue;
       ctx.report('invalid-value', node, path, `\`${name}\` ${message(err)}.`, { data: { allowed: err.params.allowedValues } });
     }
   }
+}
+
+function lowerCasedMatch(ctx: EntryContext, path: (string | number)[], allowed: unknown[]): boolean {
+  const key = path[path.length - 1];
+  const value = ctx.valueAt(path);
+  if (typeof key !== 'string' || typeof value !== 'string') return false;
+  return ctx.schemas.objectSchemaAt(ctx.backend, path.slice(0, -1))?.properties?.[key]?.['x-clem-lowercased'] === true && allowed.includes(value.toLowerCase());
 }
 
 function licenseKind(ctx: EntryContext, path: (string | number)[]): boolean {
