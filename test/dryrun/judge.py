@@ -1,4 +1,4 @@
-# clemcore's text paths, written from the spec (/work/shared/spec/clemcore-runtime.md §2.1 "Exact order of text
+# clemcore's text paths, written from the spec (../shared/spec/clemcore-runtime.md §2.1 "Exact order of text
 # processing" with the CoT split, §2.3 llamacpp, §2.4 vllm), run by CPython as the judge of clemcore/textPath.ts.
 # Reads [[kind, raw, prompt, config, pad], ...] as JSON on stdin; writes [{"reply": ...} | {"error": name}, ...].
 import json
