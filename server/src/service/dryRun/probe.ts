@@ -51,19 +51,31 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
   const tokenizer = backend !== 'llamacpp' && typeof id === 'string' ? tokenizerSource?.(id) : undefined;
   const gguf = backend === 'llamacpp' && typeof id === 'string' && typeof config.filename === 'string' ? ggufSource?.(id, config.filename) : undefined;
   // The same configurations repeat across entries and keystrokes: one run per distinct one (and the same facts).
-  const key = JSON.stringify([backend, version, tokenizer || gguf ? id : '', READ_KEYS.map((k) => config[k])]);
-  const hit = memo.get(key);
+  // The template, often kilobytes, is a Map key of its own rather than part of a JSON key to build per entry.
+  const key = JSON.stringify([backend, version, tokenizer || gguf ? id : '', READ_KEYS.map((k) => (k === 'custom_chat_template' ? typeof config[k] : config[k]))]);
+  let byTemplate = memo.get(key);
+  const hit = byTemplate?.get(config.custom_chat_template);
   if (hit && hit.tokenizer === tokenizer && hit.gguf === gguf) return hit.run;
   const run = probeEntry(value, config, backend, version, path, tokenizer, gguf);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, { tokenizer, gguf, run });
+  if (memoSize >= MEMO_LIMIT) {
+    memo.clear();
+    memoSize = 0;
+    byTemplate = undefined;
+  }
+  if (!byTemplate) memo.set(key, (byTemplate = new Map()));
+  // Only string templates can hit again; another value is judged afresh each time.
+  if (typeof config.custom_chat_template === 'string' || config.custom_chat_template === undefined) {
+    byTemplate.set(config.custom_chat_template, { tokenizer, gguf, run });
+    memoSize++;
+  }
   return run;
 }
 
 /** The model_config keys a dry run reads. */
 const READ_KEYS = ['eos_to_cull', 'output_split_prefix', 'cot_output', 'cot_start_tag', 'cot_end_tag', 'premade_chat_template', 'custom_chat_template', 'chat_template_kwargs', 'chat_template_language', 'multimodal', 'filename'];
 const MEMO_LIMIT = 2000;
-const memo = new Map<string, { tokenizer?: TokenizerFacts; gguf?: GgufFacts; run: DryRun | undefined }>();
+const memo = new Map<string, Map<unknown, { tokenizer?: TokenizerFacts; gguf?: GgufFacts; run: DryRun | undefined }>>();
+let memoSize = 0;
 
 function probeEntry(value: Record<string, unknown>, config: Record<string, unknown>, backend: string, version: string, path: NonNullable<ReturnType<typeof textPathOf>>, tokenizer: TokenizerFacts | undefined, gguf: GgufFacts | undefined): DryRun | undefined {
   const template = entryTemplate(backend, version, value, config, tokenizer, gguf);
