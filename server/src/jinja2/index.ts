@@ -7,3 +7,4 @@ export type { TemplateProblem } from './syntaxProblems';
 export { JinjaLexError, preprocessWithMap, tokenizeWithPositions, type JinjaTokenType, type PositionedToken } from './positionedLexer';
 export { endMarkerOf } from './endMarker';
 export { whitespaceDifferences, type TemplateEdit, type WhitespaceDifference, type WhitespaceKind } from './whitespace';
+export { PY_SPACE, TRAILING_SPACE } from './pySpace';

@@ -1,6 +1,7 @@
 // Which registry entry clemcore really uses for a model name: the working directory's registry before the packaged
 // one, and in each the first entry that unifies with {"model_name": NAME} (an entry without model_name unifies with
 // every name). Python's json.load reads the files, so a file it rejects is ignored as a whole.
+import { isDict } from '../clemcore/python';
 
 export interface RegistrySource {
   /** A label for reports: the file path, or "packaged". */
@@ -23,10 +24,6 @@ export interface FoundEntry {
   entry: Record<string, unknown>;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Reads a registry as clemcore does: JSON (NaN allowed, as in Python), a single object wrapped into a list. */
 export function loadRegistry(source: RegistrySource, clemcoreVersion = '3.7'): LoadedRegistry {
   let value: unknown;
@@ -37,7 +34,7 @@ export function loadRegistry(source: RegistrySource, clemcoreVersion = '3.7'): L
     return { label: source.label, entries: [], ignored: `it is not valid JSON (${(err as Error).message}), so clemcore ignores the whole file` };
   }
   const list = Array.isArray(value) ? value : [value];
-  const entries = list.filter(isObject);
+  const entries = list.filter(isDict);
   if (entries.length !== list.length) {
     return { label: source.label, entries: [], ignored: 'it holds something other than entry objects, so clemcore fails to register it and ignores the whole file' };
   }

@@ -14,6 +14,7 @@ import type { LlamaEngine, LoadedModel } from './llama';
 import { hubCache, resolveGguf } from './modelFiles';
 import { llamacppTextPath, pythonStrip, type TextPathStageName } from '../clemcore/textPath';
 import { verdictOf, type EntryTestReport, type Fact, type Outputs, type Problem, type ProblemLevel, type Stage, type StageId } from './report';
+import { isDict } from '../clemcore/python';
 
 export interface EntryTestRequest {
   /** The registry under test, read as the working directory's model_registry.json. */
@@ -96,10 +97,6 @@ class ReportBuilder {
 const LATER: StageId[] = ['entry', 'model-file', 'load', 'template', 'generate', 'post-process'];
 const after = (id: StageId) => LATER.slice(LATER.indexOf(id) + 1);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function bytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -115,7 +112,7 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
   const r = new ReportBuilder(listener);
   const entry = entryStage(r, request);
   if (!entry) return finish(r, request, after('entry'), 'the entry could not be found');
-  const config = isObject(entry.entry.model_config) ? entry.entry.model_config : {};
+  const config = isDict(entry.entry.model_config) ? entry.entry.model_config : {};
   if (entry.entry.backend !== 'llamacpp') {
     r.problem('not-llamacpp', 'error', `The entry's backend is ${JSON.stringify(entry.entry.backend)}; only llamacpp entries can be run here. "Preview template" renders other backends' templates.`);
     return finish(r, request, after('entry'), 'the entry does not use the llamacpp backend');

@@ -9,7 +9,7 @@ import { loadRegistry, ordinal, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
-import { isTruthy } from '../clemcore/python';
+import { isDict, isTruthy } from '../clemcore/python';
 import { visible } from './report';
 
 export interface PreviewRequest {
@@ -34,10 +34,6 @@ interface Source {
   environment: TemplateEnvironment;
   variables: Record<string, unknown>;
   notes: string[];
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The template and its variables for a llamacpp entry, as get_chat_formatter chooses them. */
@@ -92,7 +88,7 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
   if (configFile) {
     try {
       const parsed = JSON.parse(readFileSync(configFile, 'utf8')) as unknown;
-      if (isObject(parsed)) tokenizerConfig = parsed;
+      if (isDict(parsed)) tokenizerConfig = parsed;
       notes.push(`Special tokens from ${configFile}`);
     } catch (err) {
       notes.push(`${configFile} cannot be read: ${(err as Error).message}`);
@@ -105,7 +101,7 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
     const text = key.endsWith('_token') ? specialTokenText(value) : undefined;
     if (text !== undefined) variables[key] = text;
   }
-  if (!multimodal && isObject(config.chat_template_kwargs)) Object.assign(variables, config.chat_template_kwargs);
+  if (!multimodal && isDict(config.chat_template_kwargs)) Object.assign(variables, config.chat_template_kwargs);
   if (typeof custom === 'string') {
     return { template: custom, from: 'model_config.custom_chat_template', environment: 'transformers', variables, notes };
   }
@@ -116,7 +112,7 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
   if (processorFile) {
     try {
       const parsed = JSON.parse(readFileSync(processorFile, 'utf8')) as unknown;
-      if (isObject(parsed) && typeof parsed.chat_template === 'string') return { template: parsed.chat_template, from: `${processorFile} (chat_template)`, environment: 'transformers', variables, notes };
+      if (isDict(parsed) && typeof parsed.chat_template === 'string') return { template: parsed.chat_template, from: `${processorFile} (chat_template)`, environment: 'transformers', variables, notes };
     } catch (err) {
       notes.push(`${processorFile} cannot be read: ${(err as Error).message}`);
     }
@@ -125,8 +121,8 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
   if (typeof inConfig === 'string') return { template: inConfig, from: `${configFile} (chat_template)`, environment: 'transformers', variables, notes };
   if (Array.isArray(inConfig)) {
     // Named templates: transformers uses "default" when no name is asked for.
-    const named = inConfig.find((t) => isObject(t) && t.name === 'default');
-    if (isObject(named) && typeof named.template === 'string') return { template: named.template, from: `${configFile} (chat_template "default")`, environment: 'transformers', variables, notes };
+    const named = inConfig.find((t) => isDict(t) && t.name === 'default');
+    if (isDict(named) && typeof named.template === 'string') return { template: named.template, from: `${configFile} (chat_template "default")`, environment: 'transformers', variables, notes };
   }
   return repo && configFile
     ? `Neither custom_chat_template nor the cached tokenizer files of ${repo} hold a chat template: transformers would raise ValueError.`
@@ -138,7 +134,7 @@ export function previewTemplate(request: PreviewRequest): TemplatePreview {
   const entry = registry.entries[request.entryIndex];
   const title = `# Template preview: \`${String(entry?.model_name ?? `the ${ordinal(request.entryIndex + 1)} entry`)}\``;
   if (!entry) return { ok: false, markdown: `${title}\n\nThe registry has no ${ordinal(request.entryIndex + 1)} entry${registry.ignored ? ` (${registry.ignored})` : ''}.` };
-  const config = isObject(entry.model_config) ? entry.model_config : {};
+  const config = isDict(entry.model_config) ? entry.model_config : {};
   const source = entry.backend === 'llamacpp' ? llamacppSource(entry, config, request)
     : entry.backend === 'huggingface_local' ? huggingfaceSource(entry, config, request.clemcoreVersion ?? '3.7')
     : `Backend ${JSON.stringify(entry.backend)} has no chat template to preview.`;

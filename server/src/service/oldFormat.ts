@@ -9,6 +9,7 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import { parseJson } from './jsonText';
 import type { SchemaSet } from './schemaSet';
+import { isDict } from '../clemcore/python';
 
 /** The image flags of the old format, and which `multimodality` flag each became. */
 const IMAGE_FLAGS: Record<string, 'single_image' | 'multiple_images'> = {
@@ -37,7 +38,7 @@ export interface OldFormat {
 export function oldFormatOf(value: Record<string, unknown>, backend: string | undefined, schemas: SchemaSet): OldFormat | undefined {
   if (!backend || !schemas.backends.has(backend)) return undefined;
   const config = value.model_config;
-  const oldModelConfig = backend === 'huggingface_multimodal' && isObject(config) && !MULTIMODAL_CONFIG_KEYS.some((k) => k in config);
+  const oldModelConfig = backend === 'huggingface_multimodal' && isDict(config) && !MULTIMODAL_CONFIG_KEYS.some((k) => k in config);
   if (config !== undefined && !oldModelConfig) return undefined;
   const top = schemas.topKeys(backend);
   const inConfig = schemas.configKeys(backend);
@@ -60,10 +61,6 @@ export function createdByMigration(old: OldFormat, backend: string): string[] {
   if (old.imageFlags.length || backend === 'huggingface_multimodal') made.push('multimodality');
   if (old.oldModelConfig) made.push('mm_model_config');
   return made;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -11,9 +11,8 @@ export type RenderResult = { ok: true; prompt: string } | { ok: false; error: st
  * only (no BOS/EOS, no add_generation_prompt). Otherwise `backend` picks the runtime's Jinja environment:
  * llama-cpp-python's for llamacpp, transformers' for the others.
  */
-export function renderChatTemplate(source: string, tokens: { bos: string; eos: string } | undefined, messages = SAMPLE_CONVERSATION, backend?: string, maxSteps?: number): RenderResult {
+export function renderChatTemplate(source: string, tokens: { bos: string; eos: string } | undefined, messages = SAMPLE_CONVERSATION, backend?: string): RenderResult {
   const result = renderTemplate({
-    maxSteps,
     template: source,
     environment: !tokens ? 'jinja2-plain' : backend === 'llamacpp' ? 'llama-cpp-python' : 'transformers',
     messages: ensureAlternatingRoles(messages),

@@ -1,12 +1,12 @@
 // One code-server for a suite file: the run's folders (shared/runDirs.ts), the packaged .vsix installed with
 // `code-server --install-extension` as a user would, and Debian's Chromium on it.
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { codeServerBin, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
 import { ARTIFACTS } from '../shared/expectations';
 import { packagedVsix, prepareRunDirs } from '../shared/runDirs';
-import { Workbench } from './workbench';
+import { logFiles, Workbench } from './workbench';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -70,17 +70,9 @@ function keepLogs(userDataDir: string, into: string): void {
 
 /** The extension host log lines about an extension's activation (`ExtensionService#_doActivateExtension ...`). */
 export function activationLog(userDataDir: string, extensionId: string): string[] {
-  const lines: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/exthost\.log$/i.test(entry.name)) {
-        lines.push(...readFileSync(full, 'utf8').split('\n').filter((l) => l.includes(`_doActivateExtension ${extensionId},`)));
-      }
-    }
-  };
   const logs = path.join(userDataDir, 'logs');
-  if (existsSync(logs)) walk(logs);
-  return lines;
+  if (!existsSync(logs)) return [];
+  return logFiles(logs)
+    .filter((f) => /exthost\.log$/i.test(path.basename(f)))
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.includes(`_doActivateExtension ${extensionId},`)));
 }

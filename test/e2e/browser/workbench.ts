@@ -434,7 +434,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** The files under `dir`, at any depth. */
-function logFiles(dir: string): string[] {
+export function logFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     return e.isDirectory() ? logFiles(full) : e.isFile() ? [full] : [];

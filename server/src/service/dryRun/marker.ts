@@ -5,7 +5,7 @@
 // tokens kept; llama-cpp-python and vLLM drop special tokens, so there only a marker that is ordinary text arrives.
 import { renderTemplate, type TemplateEnvironment } from '../../jinja2';
 import { ensureAlternatingRoles } from '../../clemcore/conversation';
-import { isTruthy } from '../../clemcore/python';
+import { isDict, isTruthy, PY_SPACE } from '../../clemcore/python';
 import type { GgufFacts, TokenizerFacts } from '../../clemcore/facts';
 
 /** Stand-ins for bos_token / eos_token in the render: the real texts are filled in afterwards, when known. */
@@ -14,10 +14,8 @@ const EOS = '\u0000EOS\u0000';
 const SYSTEM = 'You are a helpful assistant.';
 const QUESTION = 'Name a colour.';
 const REPLY = 'Blue, and then green.';
-/** Python's str.isspace() characters, as a class body. */
-const SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 /** A special token at the start of a text, after optional whitespace: `<|im_end|>`, `<｜end▁of▁sentence｜>`, `</s>`, `<end_of_turn>`. */
-const LEADING_TOKEN = new RegExp(`^([${SPACE}]*)(<\\|[^|\\s]{1,40}\\|>|<\uff5c[^\uff5c\\s]{1,40}\uff5c>|</s>|<[a-z_]{2,30}>|\u0000EOS\u0000)`);
+const LEADING_TOKEN = new RegExp(`^([${PY_SPACE}]*)(<\\|[^|\\s]{1,40}\\|>|<\uff5c[^\uff5c\\s]{1,40}\uff5c>|</s>|<[a-z_]{2,30}>|\u0000EOS\u0000)`);
 const MAX_RENDER_STEPS = 200_000;
 /** Real chat templates are a few kilobytes; longer ones are not rendered, so that a pasted megabyte cannot stall typing. */
 const MAX_TEMPLATE_LENGTH = 64 * 1024;
@@ -28,6 +26,13 @@ export interface TemplateFacts {
   readonly follower: string | undefined;
   /** The text the prompt ends with after the last user message (add_generation_prompt true): what the model continues. */
   readonly generationTail: string | undefined;
+  /** The text between the last user message and the assistant's content when the conversation ends with it. */
+  readonly replyLead: string | undefined;
+}
+
+/** The Jinja environment the backend's runtime renders chat templates in. */
+export function environmentFor(backend: string | undefined): TemplateEnvironment {
+  return backend === 'llamacpp' ? 'llama-cpp-python' : 'transformers';
 }
 
 const templateCache = new Map<string, TemplateFacts>();
@@ -38,7 +43,8 @@ export function templateFacts(template: string, environment: TemplateEnvironment
   const key = `${environment}\u0000${JSON.stringify(kwargs)}\u0000${template}`;
   let facts = templateCache.get(key);
   if (facts) return facts;
-  const render = (messages: { role: string; content: string }[], addGenerationPrompt: boolean, marker: string) => {
+  const render = (messages: { role: string; content: string }[], addGenerationPrompt: boolean) => {
+    if (template.length > MAX_TEMPLATE_LENGTH) return undefined;
     const out = renderTemplate({
       template,
       environment,
@@ -47,9 +53,16 @@ export function templateFacts(template: string, environment: TemplateEnvironment
       now: new Date(0),
       maxSteps: MAX_RENDER_STEPS,
     });
-    if (!out.ok) return undefined;
-    const at = out.prompt.lastIndexOf(marker);
-    return at < 0 ? undefined : out.prompt.slice(at + marker.length);
+    return out.ok ? out.prompt : undefined;
+  };
+  /** The text of `prompt` after the last `marker` (and before `end`, when given), if the marker is there. */
+  const after = (prompt: string | undefined, marker: string, end?: string) => {
+    const at = prompt?.lastIndexOf(marker) ?? -1;
+    if (prompt === undefined || at < 0) return undefined;
+    const rest = prompt.slice(at + marker.length);
+    if (end === undefined) return rest;
+    const stop = rest.lastIndexOf(end);
+    return stop < 0 ? undefined : rest.slice(0, stop);
   };
   const once = <T>(compute: () => T) => {
     let done = false;
@@ -62,14 +75,17 @@ export function templateFacts(template: string, environment: TemplateEnvironment
       return value;
     };
   };
-  const follower = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false, REPLY));
-  const generationTail = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true, QUESTION));
+  const answered = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false));
+  const generationTail = once(() => after(render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true), QUESTION));
   facts = {
     get follower() {
-      return follower();
+      return after(answered(), REPLY);
     },
     get generationTail() {
       return generationTail();
+    },
+    get replyLead() {
+      return after(answered(), QUESTION, REPLY);
     },
   };
   if (templateCache.size >= TEMPLATE_CACHE_LIMIT) templateCache.clear();
@@ -99,8 +115,8 @@ export interface EntryTemplate {
 
 /** The template clemcore renders for this entry, when it is known here. */
 export function entryTemplate(backend: string, version: string, value: Record<string, unknown>, config: Record<string, unknown>, tokenizer: TokenizerFacts | undefined, gguf: GgufFacts | undefined): EntryTemplate | undefined {
-  const environment: TemplateEnvironment = backend === 'llamacpp' ? 'llama-cpp-python' : 'transformers';
-  const kwargs = version !== '3.3' && backend === 'huggingface_local' && isPlainObject(config.chat_template_kwargs) ? config.chat_template_kwargs : {};
+  const environment = environmentFor(backend);
+  const kwargs = version !== '3.3' && backend === 'huggingface_local' && isDict(config.chat_template_kwargs) ? config.chat_template_kwargs : {};
   let source: string | undefined;
   let label: string;
   if (!isTruthy(config.premade_chat_template) && typeof config.custom_chat_template === 'string') {
@@ -163,8 +179,4 @@ export function endMarker(backend: string, template: EntryTemplate | undefined, 
   // vLLM returns text without special tokens, and a stop token is special: the marker never arrives.
   if (backend === 'vllm') return { text, lead, inText: false, source, assumptions, follower };
   return { text, lead, inText: true, source, assumptions, follower };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
 }

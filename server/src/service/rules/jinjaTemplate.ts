@@ -6,8 +6,7 @@ import { analyzeTemplate, type TemplateAnalysis } from '../../jinja2';
 import type { EntryContext } from '../context';
 import type { ValueCheck } from './valueKinds';
 import { checkJinjaWhitespace } from './jinjaWhitespace';
-import { renderChatTemplate } from '../templatePreview';
-import type { ChatMessage } from '../../clemcore/conversation';
+import { environmentFor, templateFacts } from '../dryRun/marker';
 
 export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   if (node.type !== 'string') return;
@@ -68,43 +67,17 @@ export const checkJinjaTemplate: ValueCheck = (ctx, node, path) => {
   }
 };
 
-const ASKED: ChatMessage[] = [
-  { role: 'user', content: 'Name a colour.' },
-  { role: 'assistant', content: 'Blue.' },
-  { role: 'user', content: 'Another one?' },
-];
-const REPLY = 'Green, a reply.';
-/** Past this size or step count the template is not rendered here, and only the static finding can be given. */
-const MAX_RENDERED_LENGTH = 64 * 1024;
-const RENDER_STEPS = 200_000;
-
 /**
  * Whether the prompt rendered for a conversation that ends with a user turn already ends where the template puts an
- * assistant reply: the same text, up to trailing whitespace, as what precedes the reply's content once the reply is
- * added. Undefined when the template does not render both (then only the static finding can be given).
+ * assistant reply: what follows the user's message is, up to trailing whitespace, what precedes the reply's content
+ * once a reply is added. Undefined when the template does not render both (then only the static finding can be given).
+ * The renders are the dry run's, shared per template and environment.
  */
 function endsWithAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
-  if (source.length > MAX_RENDERED_LENGTH) return undefined;
-  // The same templates repeat across entries and keystrokes: render each once per backend's environment.
-  const key = `${backend ?? ''}\n${source}`;
-  if (prefixCache.has(key)) return prefixCache.get(key);
-  const result = rendersAssistantPrefix(source, backend);
-  if (prefixCache.size >= 500) prefixCache.clear();
-  prefixCache.set(key, result);
-  return result;
-}
-
-const prefixCache = new Map<string, boolean | undefined>();
-
-function rendersAssistantPrefix(source: string, backend: string | undefined): boolean | undefined {
-  const tokens = { bos: '<s>', eos: '</s>' };
-  const asked = renderChatTemplate(source, tokens, ASKED, backend, RENDER_STEPS);
-  if (!asked.ok) return undefined;
-  const answered = renderChatTemplate(source, tokens, [...ASKED, { role: 'assistant', content: REPLY }], backend, RENDER_STEPS);
-  if (!asked.ok || !answered.ok) return undefined;
-  const at = answered.prompt.lastIndexOf(REPLY);
-  if (at < 0) return undefined;
-  return answered.prompt.slice(0, at).trimEnd() === asked.prompt.trimEnd();
+  const facts = templateFacts(source, environmentFor(backend));
+  const lead = facts.replyLead;
+  const tail = lead === undefined ? undefined : facts.generationTail;
+  return lead === undefined || tail === undefined ? undefined : lead.trimEnd() === tail.trimEnd();
 }
 
 /**

@@ -3,6 +3,7 @@ import { shownName, suggest } from '../../didYouMean';
 import type { KeySchema } from '../schemaSet';
 import type { EntryContext } from '../context';
 import type { JsonPath } from '../types';
+import { isDict } from '../../clemcore/python';
 
 export function checkUnknownKeys(ctx: EntryContext): void {
   const backend = ctx.backend;
@@ -16,8 +17,8 @@ export function checkUnknownKeys(ctx: EntryContext): void {
     const schema = top[key];
     if (schema) {
       if (schema['x-clem-replacedBy']) reportLegacy(ctx, key, [], schema);
-      else if (key === 'model_config' && isObject(child) && backend) checkConfig(ctx, child, config, top, multimodality);
-      else if (schema.properties && isObject(child)) checkNested(ctx, child, schema, [key]);
+      else if (key === 'model_config' && isDict(child) && backend) checkConfig(ctx, child, config, top, multimodality);
+      else if (schema.properties && isDict(child)) checkNested(ctx, child, schema, [key]);
       continue;
     }
     if (backend && key in config) {
@@ -42,7 +43,7 @@ function checkConfig(ctx: EntryContext, value: Record<string, unknown>, config: 
     const schema = config[key];
     if (schema) {
       if (schema['x-clem-replacedBy']) reportLegacy(ctx, key, ['model_config'], schema);
-      else if (schema.properties && isObject(child)) checkNested(ctx, child, schema, ['model_config', key]);
+      else if (schema.properties && isDict(child)) checkNested(ctx, child, schema, ['model_config', key]);
       continue;
     }
     // A legacy key of the entry that nothing reads anywhere (estimated_parameters) is legacy here too, not misplaced.
@@ -68,10 +69,6 @@ function checkNested(ctx: EntryContext, value: Record<string, unknown>, schema: 
     if (key in known) continue;
     reportUnknown(ctx, key, path, known, ` in \`${path.join('.')}\``);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function reportUnknown(ctx: EntryContext, key: string, parentPath: JsonPath, known: Record<string, KeySchema>, where: string): void {
