@@ -2,7 +2,7 @@
 // model output, and the CLI's JSON shape.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { reportJson, reportMarkdown, reportText, verdictOf, visible, type EntryTestReport } from '../../server/src/runtime/report';
+import { reportJson, reportMarkdown, reportText, shownStatus, verdictOf, visible, type EntryTestReport } from '../../server/src/runtime/report';
 
 const report: EntryTestReport = {
   model: 'm',
@@ -42,4 +42,30 @@ it('gives the CLI\'s JSON shape and the verdict of a set of problems', () => {
   assert.equal(verdictOf([]), 'pass');
   assert.equal(verdictOf([{ code: 'a', level: 'warning', stage: 'load', message: '' }]), 'pass');
   assert.equal(verdictOf([{ code: 'a', level: 'fail', stage: 'load', message: '' }, { code: 'b', level: 'error', stage: 'load', message: '' }]), 'error');
+});
+
+it('says error, not failed, for the verdict of a test that could not finish and for stages that only could not run', () => {
+  const errored: EntryTestReport = {
+    model: 'm',
+    verdict: 'error',
+    stages: [
+      { id: 'model-file', status: 'failed', facts: [] },
+      { id: 'load', status: 'skipped', facts: [{ label: 'Skipped', value: 'there is no model file to load' }] },
+      { id: 'verdict', status: 'failed', facts: [{ label: 'Verdict', value: 'error' }] },
+    ],
+    output: { raw: null, stripped: null, split: null, culled: null },
+    problems: [{ code: 'model-file-missing', level: 'error', stage: 'model-file', message: 'none' }],
+  };
+  const md = reportMarkdown(errored);
+  assert.match(md, /^## ✗ 7\. Verdict — error$/m);
+  assert.match(md, /^## ✗ 2\. Model file — error$/m);
+  assert.ok(!/— failed/.test(md), md);
+  const text = reportText(errored);
+  assert.match(text, /^✗ 7\. Verdict \(error\)$/m);
+  assert.match(text, /^✗ 2\. Model file \(error\)$/m);
+  // A failure stays a failure, in its stage and in the verdict.
+  assert.match(reportMarkdown(report), /^## ✗ 6\. Post-process — failed$/m);
+  const failed = { ...report, stages: [...report.stages, { id: 'verdict' as const, status: 'failed' as const, facts: [] }] };
+  assert.match(reportText(failed), /^✗ 7\. Verdict \(failed\)$/m);
+  assert.equal(shownStatus(errored, { id: 'load', status: 'failed', facts: [] }), 'failed');
 });

@@ -79,29 +79,68 @@ export function reportJson(report: EntryTestReport): unknown {
   };
 }
 
-/**
- * Text with its invisible parts shown: line breaks as ↵ (the break kept), tabs as ⇥, carriage returns as ␍,
- * spaces at the ends of lines as ·, and other invisible characters as ⟨U+XXXX⟩.
- */
-export function visible(text: string): string {
-  const shown = text.replace(/[\t\r\u00a0\u200b-\u200f\u2028\u2029\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
-    if (c === '\t') return '⇥';
-    if (c === '\r') return '␍';
-    return `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
-  });
-  return shown
-    .split('\n')
-    .map((line) => line.replace(/^ +| +$/g, (s) => '·'.repeat(s.length)))
-    .join('↵\n');
+/** One character of a text as the report shows it: `shown` is what stands for it, `mark` when that is a sign. */
+export interface VisibleChar {
+  shown: string;
+  mark: boolean;
 }
 
-const MARK: Record<StageStatus, string> = { ok: '✓', warning: '!', failed: '✗', skipped: '–' };
+const INVISIBLE = /[\t\r\u00a0\u200b-\u200f\u2028\u2029\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Each character (code point) of `text` as {@link visible} shows it: line breaks as ↵ (the break kept), tabs as ⇥,
+ * carriage returns as ␍, spaces at the ends of lines as ·, and other invisible characters as ⟨U+XXXX⟩.
+ */
+export function visibleChars(text: string): VisibleChar[] {
+  const chars = Array.from(text);
+  const out: VisibleChar[] = chars.map((c) => {
+    if (c === '\n') return { shown: '↵\n', mark: true };
+    if (!INVISIBLE.test(c)) return { shown: c, mark: false };
+    if (c === '\t') return { shown: '⇥', mark: true };
+    if (c === '\r') return { shown: '␍', mark: true };
+    return { shown: `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`, mark: true };
+  });
+  // Spaces at the start and the end of each line.
+  const dot = (i: number) => {
+    out[i] = { shown: '·', mark: true };
+  };
+  for (let start = 0; start <= chars.length;) {
+    let end = chars.indexOf('\n', start);
+    if (end < 0) end = chars.length;
+    for (let i = start; i < end && chars[i] === ' '; i++) dot(i);
+    for (let i = end - 1; i >= start && chars[i] === ' '; i--) dot(i);
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Text with its invisible parts shown (see {@link visibleChars}). */
+export function visible(text: string): string {
+  return visibleChars(text).map((c) => c.shown).join('');
+}
+
+/** A stage's status as the report shows it: `error` where the test could not run rather than found a fault. */
+export type ShownStatus = StageStatus | 'error';
+
+/**
+ * The status to show for a stage: the verdict stage of an `error` verdict, and a failed stage whose problems are all
+ * `error`s (no model file, no runtime, a cancel), say `error`; every other stage shows its own status.
+ */
+export function shownStatus(report: Pick<EntryTestReport, 'verdict' | 'problems'>, stage: Stage): ShownStatus {
+  if (stage.status !== 'failed') return stage.status;
+  if (stage.id === 'verdict') return report.verdict === 'error' ? 'error' : 'failed';
+  const own = report.problems.filter((p) => p.stage === stage.id);
+  return own.some((p) => p.level === 'error') && !own.some((p) => p.level === 'fail') ? 'error' : 'failed';
+}
+
+export const STATUS_MARK: Record<ShownStatus, string> = { ok: '✓', warning: '!', failed: '✗', error: '✗', skipped: '–' };
 
 /** The report as plain text, for the terminal. */
 export function reportText(report: EntryTestReport): string {
   const out: string[] = [`Test of model entry "${report.model}": ${report.verdict.toUpperCase()}`, ''];
   for (const stage of report.stages) {
-    out.push(`${MARK[stage.status]} ${STAGE_TITLES[stage.id]} (${stage.status})`);
+    const status = shownStatus(report, stage);
+    out.push(`${STATUS_MARK[status]} ${STAGE_TITLES[stage.id]} (${status})`);
     for (const f of stage.facts) {
       const source = f.source ? `   (${f.source})` : '';
       if (f.block) {
@@ -145,7 +184,8 @@ export function reportMarkdown(report: EntryTestReport): string {
     out.push('');
   }
   for (const stage of report.stages) {
-    out.push(`## ${MARK[stage.status]} ${STAGE_TITLES[stage.id]} — ${stage.status}`, '');
+    const status = shownStatus(report, stage);
+    out.push(`## ${STATUS_MARK[status]} ${STAGE_TITLES[stage.id]} — ${status}`, '');
     for (const f of stage.facts) {
       const source = f.source ? ` *(${f.source})*` : '';
       if (f.block) {
