@@ -1,6 +1,7 @@
-// "Test model entry" and "Preview template" in VS Code: pick the entry, make sure a llama.cpp runtime is there (or
-// offer to install one), run the test worker with progress and cancellation, and show the report as a read-only
-// markdown document that can be copied into an issue.
+// "Test model entry" and "Preview template" in VS Code: pick the entry, look for its model file, make sure a llama.cpp
+// runtime is there when there is a model to run (or offer to install one), run the test worker with progress and
+// cancellation, and show the report in the report view (reportView.ts) as the stages arrive. The template preview is a
+// read-only markdown document; both can be copied as markdown into an issue.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,14 +9,16 @@ import { parseTree, findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser
 import { PREVIEW_TEMPLATE_COMMAND, TEST_ENTRY_COMMAND } from '../../server/src/lsp/protocol';
 import type { EntryTestRequest } from '../../server/src/runtime/pipeline';
 import { previewTemplate } from '../../server/src/runtime/preview';
-import { reportMarkdown, STAGE_TITLES } from '../../server/src/runtime/report';
+import { STAGE_TITLES } from '../../server/src/runtime/report';
 import { runEntryTest } from '../../server/src/runtime/runner';
 import { installRuntime, runtimePackages } from '../../server/src/runtime/runtimeInstall';
 import { findRuntime, LLAMA_RUNTIME_VERSION } from '../../server/src/runtime/runtimeLocation';
+import { checkModelFile } from './modelFileCheck';
+import { copyMarkdown, ReportPanels } from './reportView';
 
 const REPORT_SCHEME = 'clem-registry-report';
 
-/** Read-only documents holding reports, by URI. */
+/** Read-only documents holding template previews, by URI. */
 class ReportDocuments implements vscode.TextDocumentContentProvider {
   private readonly reports = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -88,9 +91,11 @@ function resolvePath(p: string, document: vscode.TextDocument): string {
   return path.resolve(folder?.uri.fsPath ?? path.dirname(document.uri.fsPath), p);
 }
 
+const MODEL_FILES_SETTING = 'clemRegistry.modelFiles';
+
 function ggufOverride(document: vscode.TextDocument, modelName: string): EntryTestRequest['gguf'] {
   const file = settings(document).modelFiles[modelName];
-  return typeof file === 'string' && file ? { path: resolvePath(file, document), source: `setting clemRegistry.modelFiles["${modelName}"]` } : undefined;
+  return typeof file === 'string' && file ? { path: resolvePath(file, document), source: `setting ${MODEL_FILES_SETTING}["${modelName}"]` } : undefined;
 }
 
 // ---- the runtime --------------------------------------------------------------------------------------------------
@@ -152,11 +157,42 @@ async function ensureRuntime(context: vscode.ExtensionContext, document: vscode.
   return undefined;
 }
 
+// ---- no model file ------------------------------------------------------------------------------------------------
+
+/**
+ * Says that the entry has no model file to test, and how to point at one: a GGUF file picked here goes into
+ * clemRegistry.modelFiles (the workspace's settings) and the test runs again.
+ */
+async function noModelFile(picked: PickedEntry, why: string): Promise<void> {
+  const choose = 'Choose a GGUF file…';
+  const settingsButton = 'Open settings';
+  const answer = await vscode.window.showWarningMessage(
+    `clem-registry: ${picked.modelName} has no model file to test. ${why} Set ${MODEL_FILES_SETTING}["${picked.modelName}"] to a GGUF file to test that file.`,
+    choose,
+    settingsButton,
+  );
+  if (answer === settingsButton) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', MODEL_FILES_SETTING);
+    return;
+  }
+  if (answer !== choose) return;
+  const file = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: false, canSelectMany: false, filters: { GGUF: ['gguf'] }, openLabel: 'Test with this file', title: `The GGUF file of ${picked.modelName}` });
+  if (!file?.[0]) return;
+  const config = vscode.workspace.getConfiguration('clemRegistry', picked.document.uri);
+  const folder = vscode.workspace.getWorkspaceFolder(picked.document.uri);
+  const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
+  const current = (folder ? config.inspect<Record<string, string>>('modelFiles')?.workspaceFolderValue : config.inspect<Record<string, string>>('modelFiles')?.globalValue) ?? {};
+  await config.update('modelFiles', { ...current, [picked.modelName]: file[0].fsPath }, target);
+  await vscode.commands.executeCommand(TEST_ENTRY_COMMAND, picked.document.uri.toString(), picked.index, picked.modelName);
+}
+
 // ---- the commands ---------------------------------------------------------------------------------------------------
 
 export function registerEntryTest(context: vscode.ExtensionContext): void {
   const reports = new ReportDocuments();
+  const views = new ReportPanels();
   context.subscriptions.push(
+    views,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.commands.registerCommand(TEST_ENTRY_COMMAND, async (...args: unknown[]) => {
       if (!vscode.workspace.isTrusted) {
@@ -168,9 +204,13 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
         void vscode.window.showWarningMessage('clem-registry: put the cursor inside a registry entry with a model_name, or use the "Test entry" code lens.');
         return;
       }
-      const candidates = await ensureRuntime(context, picked.document);
-      if (!candidates) return;
       const s = settings(picked.document);
+      const gguf = ggufOverride(picked.document, picked.modelName);
+      // The runtime (about 85 MB) is worth offering only when there is a model to run: without one the test stops
+      // before loading and needs no runtime.
+      const modelFile = checkModelFile({ registryText: picked.document.getText(), entryIndex: picked.index, override: gguf, clemcoreVersion: s.version });
+      const candidates = modelFile.kind === 'found' ? await ensureRuntime(context, picked.document) : runtimeCandidates(context, picked.document);
+      if (!candidates) return;
       const request: EntryTestRequest = {
         registry: { label: picked.document.uri.fsPath, text: picked.document.getText() },
         packaged: s.packaged && existsSync(resolvePath(s.packaged, picked.document))
@@ -178,13 +218,14 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
           : undefined,
         modelName: picked.modelName,
         entryIndex: picked.index,
-        gguf: ggufOverride(picked.document, picked.modelName),
+        gguf,
         maxTokens: s.maxTokens,
         contextSize: s.contextSize > 0 ? s.contextSize : undefined,
         honourGpuKeys: s.honourGpuKeys,
         cpuOnly: s.cpuOnly,
         clemcoreVersion: s.version,
       };
+      const view = views.start(`${picked.document.uri.toString()}\n${picked.modelName}`, picked.modelName);
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Testing ${picked.modelName}`, cancellable: true },
         (progress, token) => {
@@ -195,11 +236,18 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
             runtimeCandidates: candidates,
             timeoutMs: s.timeoutSeconds * 1000,
             signal: abort.signal,
-            onStage: (stage) => progress.report({ message: `${STAGE_TITLES[stage.id]}: ${stage.status}`, increment: 100 / 7 }),
+            onStage: (stage, problems) => {
+              const status = view.stage(stage, problems);
+              progress.report({ message: `${STAGE_TITLES[stage.id]}: ${status}`, increment: 100 / 7 });
+            },
           });
         },
       );
-      await reports.show(`Test ${picked.modelName}`, reportMarkdown(report));
+      view.done(report);
+      if (modelFile.kind === 'missing') {
+        await noModelFile(picked, modelFile.message);
+        return;
+      }
       const summary = `clem-registry: ${picked.modelName}: ${report.verdict.toUpperCase()}`;
       if (report.verdict === 'pass') void vscode.window.showInformationMessage(summary);
       else void vscode.window.showWarningMessage(`${summary} — ${report.problems.find((p) => p.level !== 'warning')?.message ?? ''}`);
@@ -220,13 +268,12 @@ export function registerEntryTest(context: vscode.ExtensionContext): void {
       await reports.show(`Template ${picked.modelName}`, preview.markdown);
     }),
     vscode.commands.registerCommand('clemRegistry.copyReport', async () => {
-      const markdown = reports.markdownOf(vscode.window.activeTextEditor?.document.uri);
+      const markdown = views.activeMarkdown() ?? reports.markdownOf(vscode.window.activeTextEditor?.document.uri);
       if (!markdown) {
         void vscode.window.showWarningMessage('clem-registry: open a test report first.');
         return;
       }
-      await vscode.env.clipboard.writeText(markdown);
-      void vscode.window.showInformationMessage('clem-registry: report copied as markdown.');
+      await copyMarkdown(markdown);
     }),
     vscode.commands.registerCommand('clemRegistry.installRuntime', async () => {
       if (await installRuntimeWithProgress(context)) void vscode.window.showInformationMessage('clem-registry: the llama.cpp runtime is installed.');

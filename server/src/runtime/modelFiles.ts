@@ -87,14 +87,17 @@ export function cachedFiles(repoId: string, cache: HubCache = hubCache()): strin
   }
 }
 
-/** Resolves `filename` (a glob) in the cached repository `repoId`, with llama-cpp-python's errors when it cannot. */
+/**
+ * Resolves `filename` (a glob) in the cached repository `repoId`, with llama-cpp-python's errors when it cannot (the
+ * first line of each is a sentence without its full stop, for callers to go on from).
+ */
 export function resolveGguf(repoId: string, filename: string, cache: HubCache = hubCache()): GgufResolution {
   const snapshot = cachedSnapshot(repoId, cache);
   if (!snapshot) {
     return {
       ok: false,
       files: [],
-      error: `${repoId} is not in the Hugging Face cache (${cache.dir}, from ${cache.source === 'default' ? 'the default location' : cache.source}). clemcore would download it; download it first (huggingface-cli download ${repoId} --include '${filename}') or point to the GGUF file directly.`,
+      error: `${repoId} is not in the Hugging Face cache (${cache.dir}, from ${cache.source === 'default' ? 'the default location' : cache.source}). clemcore would download it; download it first (huggingface-cli download ${repoId} --include '${filename}') or point to the GGUF file directly`,
     };
   }
   const files = listFiles(snapshot);

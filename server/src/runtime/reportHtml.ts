@@ -357,7 +357,8 @@ button:hover { background: var(--vscode-button-hoverBackground); }
 .status-error .icon { color: var(--vscode-errorForeground); }
 .status-skipped .icon { color: var(--vscode-disabledForeground); }
 .icon { display: inline-block; min-width: 1.1em; text-align: center; font-weight: bold; }
-dl { margin: 6px 0; display: grid; grid-template-columns: minmax(9em, max-content) 1fr; gap: 3px 14px; }
+dl { margin: 6px 0; display: grid; grid-template-columns: minmax(7em, 30%) minmax(0, 1fr); gap: 3px 14px; }
+@media (max-width: 480px) { dl { grid-template-columns: minmax(0, 1fr); } dd { margin-left: 1em; } }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
 pre.block { margin: 0; padding: 6px 8px; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--vscode-textCodeBlock-background); border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, transparent)); border-radius: 3px; }

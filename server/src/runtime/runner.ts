@@ -12,8 +12,8 @@ export interface RunOptions {
   runtimeCandidates: string[];
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Each stage as the worker finishes it, for progress. */
-  onStage?: (stage: Stage) => void;
+  /** Each stage as the worker finishes it, with its problems, for progress. */
+  onStage?: (stage: Stage, problems: Problem[]) => void;
 }
 
 const KEEP_LINES = 60;
@@ -60,7 +60,7 @@ export function runEntryTest(request: EntryTestRequest, options: RunOptions): Pr
       if (message.type === 'stage') {
         stages.push(message.stage);
         problems.push(...message.problems);
-        options.onStage?.(message.stage);
+        options.onStage?.(message.stage, message.problems);
       } else if (message.type === 'done') {
         settle(message.report);
       } else if (message.type === 'failed') {

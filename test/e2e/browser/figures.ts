@@ -16,8 +16,8 @@ export interface Figures {
   /** From the click on the file in Quick Open to the first squiggle drawn, in the page's clock. */
   openToFirstDiagnosticsMs: number;
   /**
-   * From the click on a "Test entry" code lens to the tab of its report, in the page's clock, by model name: a fresh
-   * worker process loads node-llama-cpp and the scripted GGUF, generates and post-processes.
+   * From the click on a "Test entry" code lens to the finished report in its view, by model name: a fresh worker
+   * process loads node-llama-cpp and the scripted GGUF, generates and post-processes, and the view shows each stage.
    */
   testEntryClickToReportMs: Record<string, number>;
 }

@@ -116,25 +116,3 @@ export const WATCH_TABS_AFTER_LENS_CLICK = `(() => {
     document.removeEventListener('mousedown', onDown, true);
   };
 })()`;
-
-/** Milliseconds from that click to the tab labelled `label`; undefined while it has not appeared. */
-export function tabShownMs(label: string): string {
-  return `window.__clemLens && ${JSON.stringify(label)} in window.__clemLens.tabs ? window.__clemLens.tabs[${JSON.stringify(label)}] : undefined`;
-}
-
-/**
- * The text of the first line of an editor scrolled to its top (spaces as spaces), from its `.view-lines` element: the
- * rendered rows above line number 2, as word wrap may break the line into several.
- */
-export const FIRST_VIEW_LINE = `(lines) => {
-  const editor = lines.closest('.monaco-editor');
-  const second = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === '2');
-  const end = second ? second.getBoundingClientRect().top : Infinity;
-  return [...lines.querySelectorAll('.view-line')]
-    .map((row) => ({ top: row.getBoundingClientRect().top, text: row.textContent }))
-    .filter((row) => row.top < end - 1)
-    .sort((a, b) => a.top - b.top)
-    .map((row) => row.text)
-    .join('')
-    .replace(/\\u00a0/g, ' ');
-}`;

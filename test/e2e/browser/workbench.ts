@@ -2,9 +2,9 @@
 // and reads what the page shows. Shared helpers for new steps: runCommand, openFile, goTo, problems, screenshot.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type Severity } from '../shared/driver';
-import { CODE_LENS_ABOVE, FIRST_SQUIGGLE_MS, FIRST_VIEW_LINE, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, WATCH_TABS_AFTER_LENS_CLICK, inPage, onElement, tabShownMs, type RowText } from './inPage';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type ReportView, type Severity } from '../shared/driver';
+import { CODE_LENS_ABOVE, FIRST_SQUIGGLE_MS, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, WATCH_TABS_AFTER_LENS_CLICK, inPage, onElement, type RowText } from './inPage';
 
 const WAIT = 30_000;
 /** Test model entry loads llama.cpp in a fresh worker process: seconds on a busy machine, so a longer limit. */
@@ -15,8 +15,10 @@ export class Workbench implements EditorDriver {
   private shots = 0;
   /** Milliseconds from clicking a file in Quick Open to its first squiggle, for each file opened. */
   readonly openToFirstDiagnosticsMs = new Map<string, number>();
-  /** Milliseconds from clicking a code lens to the tab of the document it opened, by the document's title. */
-  readonly clickToDocumentMs = new Map<string, number>();
+  /** Milliseconds from clicking a code lens to the finished report in the view it opened, by the view's title. */
+  readonly clickToReportMs = new Map<string, number>();
+  /** When the last code lens was clicked (Date.now()). */
+  private lensClickedAt = 0;
 
   /** `logsDir`: code-server's logs folder, whose extension-host lines a failure message quotes. */
   constructor(readonly page: Page, readonly workspaceDir: string, readonly artifactsDir: string, readonly logsDir?: string) {
@@ -43,10 +45,7 @@ export class Workbench implements EditorDriver {
       try {
         const input = await this.openQuickInput(keys);
         await input.fill(text);
-        const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
-          .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-          .first();
-        await row.click({ timeout: i < tries ? 10_000 : WAIT });
+        await this.quickInputRow(label).click({ timeout: i < tries ? 10_000 : WAIT });
         await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
         return;
       } catch (error) {
@@ -54,6 +53,13 @@ export class Workbench implements EditorDriver {
         await this.closeWidgets();
       }
     }
+  }
+
+  /** The row of the open quick input whose label is `label`. */
+  private quickInputRow(label: string): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
   }
 
   async runCommand(command: { id: string; title: string }): Promise<void> {
@@ -318,6 +324,7 @@ export class Workbench implements EditorDriver {
     const id = await pollUntil(() => inPage<string>(this.page, lensAbove), (now) => now !== '' && now !== shown, WAIT, 100);
     if (!id) throw new Error(`the "${title}" code lens above line ${line} is gone`);
     await inPage(this.page, WATCH_TABS_AFTER_LENS_CLICK);
+    this.lensClickedAt = Date.now();
     await this.page.locator(`.codelens-decoration a[id="${id}"]`).click();
   }
 
@@ -326,34 +333,121 @@ export class Workbench implements EditorDriver {
   }
 
   /**
-   * The document's text as its "Copy report as markdown" title-bar button copies it, after checking that its first
-   * line is the one the editor shows.
+   * The page of the newest webview: VS Code shows a webview's page in an iframe (iframe#active-frame) inside an
+   * iframe of its own.
    */
-  async openedDocument(title: string): Promise<{ text: string; ms: number }> {
-    const tab = this.tab(title);
+  private reportFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  }
+
+  /** Waits for the report view's tab and its finished report (the banner shows a verdict), and reads what it shows. */
+  async openedReport(title: string): Promise<{ view: ReportView; ms: number }> {
+    const frame = this.reportFrame();
     try {
-      await tab.waitFor({ timeout: TEST_WAIT });
+      await this.tab(title).waitFor({ timeout: TEST_WAIT });
+      await frame.locator('.banner:not(.verdict-running) .verdict-word').waitFor({ timeout: TEST_WAIT });
     } catch (error) {
-      // Say what the editor showed instead: the progress or error notifications, the tabs, and the extension host's
-      // lines about the extension, so that a failure on a machine without the artifacts can still be read.
+      // Say what the editor showed instead: the progress or error notifications, the tabs, the report view's banner
+      // and the extension host's lines about the extension, so that a failure on a machine without the artifacts
+      // can still be read.
       await this.screenshot(`no-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
       throw new Error(`${(error as Error).message.split('\n')[0]}\n${await this.stateForFailure()}`);
     }
-    const shown = await this.page.waitForFunction(tabShownMs(title), undefined, { timeout: WAIT, polling: 100 });
-    const ms = Math.round(Number(await shown.jsonValue()));
-    this.clickToDocumentMs.set(title, ms);
-    await tab.click();
-    const group = this.page.locator('.editor-group-container.active');
-    await group.locator('.tabs-container .tab.active .label-name', { hasText: title }).waitFor({ timeout: WAIT });
-    const firstLine = group.locator('.editor-instance .view-lines .view-line').first();
-    await firstLine.waitFor({ timeout: WAIT });
+    const ms = Date.now() - this.lensClickedAt;
+    this.clickToReportMs.set(title, ms);
+    return { view: await this.readReportView(frame), ms };
+  }
+
+  /**
+   * Copies the report in the active report view with the view's own button and with the command from the palette:
+   * both must copy the same.
+   */
+  async copyReport(): Promise<string> {
+    const frame = this.reportFrame();
     await inPage(this.page, `navigator.clipboard.writeText('')`);
-    await group.locator('.editor-actions .action-label[aria-label^="Copy report as markdown"]').click();
-    const text = await pollUntil(() => inPage<string>(this.page, 'navigator.clipboard.readText()'), (t) => t !== '', WAIT, 200);
-    if (!text) throw new Error(`"Copy report as markdown" copied nothing from ${title}`);
-    const shownFirstLine = await onElement<string>(group.locator('.editor-instance .view-lines'), FIRST_VIEW_LINE);
-    if (text.split('\n')[0] !== shownFirstLine) throw new Error(`the copied report starts with ${JSON.stringify(text.split('\n')[0])} but the editor shows ${JSON.stringify(shownFirstLine)}`);
-    return { text, ms };
+    await frame.locator('#copy').click();
+    await frame.locator('#copied', { hasText: 'Copied.' }).waitFor({ timeout: WAIT });
+    const markdown = await this.clipboard();
+    if (!markdown) throw new Error('the "Copy report as markdown" button copied nothing');
+    await inPage(this.page, `navigator.clipboard.writeText('')`);
+    await this.runCommand({ id: 'clemRegistry.copyReport', title: 'clem-registry: Copy report as markdown' });
+    const again = await this.clipboard();
+    if (again !== markdown) throw new Error(`the command "Copy report as markdown" copied ${JSON.stringify(again.slice(0, 200))}, not what the view's button copied`);
+    return markdown;
+  }
+
+  private async clipboard(): Promise<string> {
+    return pollUntil(() => inPage<string>(this.page, 'navigator.clipboard.readText()'), (t) => t !== '', WAIT, 200);
+  }
+
+  /** What the report view shows, read through locators (the page's policy allows no script from outside). */
+  private async readReportView(frame: FrameLocator): Promise<ReportView> {
+    const text = (selector: string) => frame.locator(selector).allTextContents();
+    const srOnly = /\[removed by [^\]]*:\] /g;
+    const levels = await frame.locator('.banner .reasons > li .badge').allTextContents();
+    const codes = await text('.banner .reasons > li code');
+    const stages: string[] = [];
+    const details = frame.locator('details.stage');
+    for (let i = 0; i < await details.count(); i++) {
+      const stage = details.nth(i);
+      const status = (await stage.locator('summary .status').textContent())?.trim() ?? '';
+      const label = await stage.locator('summary .icon').getAttribute('aria-label');
+      if (label !== status) throw new Error(`a stage's icon is labelled ${JSON.stringify(label)}, but its status reads ${JSON.stringify(status)}`);
+      const heading = (await stage.locator('summary h3').textContent())?.trim() ?? '';
+      const title = heading.replace(/^\S+\s+/, '').replace(new RegExp(`\\s+${status}$`), '');
+      stages.push(`${title}: ${status}${(await stage.getAttribute('open')) !== null ? ' (open)' : ''}`);
+    }
+    const removed: string[] = [];
+    const dels = frame.locator('.diff del.removed');
+    for (let i = 0; i < await dels.count(); i++) {
+      removed.push(`${((await dels.nth(i).getAttribute('title')) ?? '').replace(/^removed by /, '')}: ${(await dels.nth(i).textContent()) ?? ''}`);
+    }
+    return {
+      verdict: (await frame.locator('.banner .verdict-word').textContent())?.trim() ?? '',
+      reasons: levels.map((level, i) => `${level} ${codes[i]}`),
+      stages,
+      roles: await text('.conversation .role'),
+      promptChips: await text('.prompt .chip'),
+      promptMarksLineBreaks: (await text('.prompt .ws')).includes('↵'),
+      removed: removed.map((r) => r.replace(srOnly, '')),
+      outputChips: (await text('.diff .chip')).map((c) => c.replace(srOnly, '')),
+      reply: (await text('.reply')).join(''),
+    };
+  }
+
+  /**
+   * Picks the color theme with Preferences: Color Theme, as a user would: its picker names the theme `theme` without
+   * "Default " ("Default Light Modern" is "Light Modern").
+   */
+  async setColorTheme(theme: string): Promise<void> {
+    const light = /light/i.test(theme);
+    const workbench = this.page.locator(`.monaco-workbench.${light ? 'vs' : 'vs-dark'}`);
+    if (!(await workbench.count())) {
+      // The command's quick input turns into the theme picker without closing in between.
+      await this.closeWidgets();
+      const input = await this.openQuickInput('Control+Shift+P');
+      await input.fill('>Preferences: Color Theme');
+      await this.quickInputRow('Preferences: Color Theme').click({ timeout: WAIT });
+      await this.page.locator('.quick-input-widget .quick-input-box input[placeholder^="Select Color Theme"]').waitFor({ timeout: WAIT });
+      const label = theme.replace(/^Default /, '');
+      await input.fill(label);
+      await this.quickInputRow(label).click({ timeout: WAIT });
+      await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+      await workbench.waitFor({ timeout: WAIT });
+    }
+    // Webviews learn the theme from the workbench: wait until the report's page has it, where one is open.
+    if (await this.page.locator('iframe.webview.ready').count()) {
+      await this.reportFrame().locator(`body.${light ? 'vscode-light' : 'vscode-dark'}`).waitFor({ timeout: WAIT });
+    }
+  }
+
+  async screenshotReport(name: string, section?: string): Promise<void> {
+    // The page scrolls in its own frame: bring the section (or the top) into view.
+    const frame = this.reportFrame();
+    const target = section && (await frame.locator(`#${section}`).count()) ? `#${section}` : '#verdict-title';
+    await frame.locator(target).scrollIntoViewIfNeeded({ timeout: WAIT });
+    this.shots += 1;
+    await this.page.locator('iframe.webview.ready').last().screenshot({ path: path.join(this.artifactsDir, `${String(this.shots).padStart(2, '0')}-${name}.png`) });
   }
 
   async hidePanel(): Promise<void> {
@@ -382,6 +476,7 @@ export class Workbench implements EditorDriver {
     const lines = [
       `notifications: ${notifications.length ? notifications.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join('; ') : 'none'}`,
       `open editors: ${tabs.join(', ') || 'none'}`,
+      `report view: ${await this.reportFrame().locator('.banner').innerText({ timeout: 1_000 }).then((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim()), () => 'none')}`,
     ];
     if (this.logsDir && existsSync(this.logsDir)) {
       const logged = logFiles(this.logsDir)

@@ -26,8 +26,8 @@ export class VscodeDriver implements EditorDriver {
   readonly kind = 'electron' as const;
   /** Milliseconds from asking to open a file to its first diagnostics, for each file opened. */
   readonly openToFirstDiagnosticsMs = new Map<string, number>();
-  /** Milliseconds from running a code lens's command to the document it opened, by the document's title. */
-  readonly clickToDocumentMs = new Map<string, number>();
+  /** Milliseconds from running a code lens's command to the finished report in the view it opened, by its title. */
+  readonly clickToReportMs = new Map<string, number>();
   private editor: vscode.TextEditor | undefined;
 
   get workspaceDir(): string {
@@ -144,14 +144,34 @@ export class VscodeDriver implements EditorDriver {
     return vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
   }
 
-  async openedDocument(title: string): Promise<{ text: string; ms: number }> {
-    const find = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'clem-registry-report' && path.posix.basename(d.uri.path) === title);
+  /**
+   * Waits for the report view, and for its finished report: "Copy report as markdown" copies nothing before. The page
+   * inside the view is not visible through the API.
+   */
+  async openedReport(title: string): Promise<{ view: null; ms: number }> {
     await pollUntil(async () => this.openTitles(), (titles) => titles.includes(title), 120_000, 100);
-    const document = find();
-    if (!document) throw new Error(`no document titled ${title} is open: ${this.openTitles().join(', ')}`);
+    if (!(await this.copyReport(120_000))) throw new Error(`the report view ${title} shows no finished report: ${this.openTitles().join(', ')}`);
     const ms = Date.now() - this.lensClickedAt;
-    this.clickToDocumentMs.set(title, ms);
-    return { text: document.getText(), ms };
+    this.clickToReportMs.set(title, ms);
+    return { view: null, ms };
+  }
+
+  /** The report as "Copy report as markdown" copies it from the active report view. */
+  async copyReport(timeoutMs = 30_000): Promise<string> {
+    const copy = async () => {
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('clemRegistry.copyReport');
+      return vscode.env.clipboard.readText();
+    };
+    return pollUntil(copy, (text) => text !== '', timeoutMs, 1_000);
+  }
+
+  async setColorTheme(theme: string): Promise<void> {
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  }
+
+  async screenshotReport(): Promise<void> {
+    // The extension host has no window to capture; the code-server run takes the screenshots.
   }
 
   async hidePanel(): Promise<void> {

@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
   const opened = driver.openToFirstDiagnosticsMs.get(REGISTRY);
   if (opened !== undefined) {
     const testEntryToReportMs = Object.fromEntries(TEST_ENTRY.runs.flatMap((r) => {
-      const ms = driver.clickToDocumentMs.get(r.title);
+      const ms = driver.clickToReportMs.get(r.title);
       return ms === undefined ? [] : [[r.modelName, ms]];
     }));
     mkdirSync(ARTIFACTS, { recursive: true });

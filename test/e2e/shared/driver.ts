@@ -21,6 +21,28 @@ export interface OutlineItem {
   detail: string;
 }
 
+/** What the report view of "Test model entry" shows, read from its page. */
+export interface ReportView {
+  /** The banner's verdict word: PASS, FAIL or ERROR. */
+  verdict: string;
+  /** The banner's problems in order, as `level code`. */
+  reasons: string[];
+  /** Each stage as `title: status`, with ` (open)` when it is unfolded. */
+  stages: string[];
+  /** The conversation's roles in order. */
+  roles: string[];
+  /** The special tokens shown as chips in the rendered prompt. */
+  promptChips: string[];
+  /** Whether the prompt shows its line breaks with marks. */
+  promptMarksLineBreaks: boolean;
+  /** The struck-through parts of the output from raw to culled, as `step: text`. */
+  removed: string[];
+  /** The special tokens shown as chips in that output (as the raw output held them). */
+  outputChips: string[];
+  /** The reply the game gets, as shown (its whitespace marks included). */
+  reply: string;
+}
+
 export interface EditorDriver {
   readonly kind: 'code-server' | 'electron';
   /** The workspace folder VS Code has open (a copy of the fixture). */
@@ -60,10 +82,20 @@ export interface EditorDriver {
    */
   clickCodeLens(line: number, title: string): Promise<void>;
   /**
-   * Waits, up to a limit, for the read-only document titled `title` (e.g. `Test NAME.md`) to open after the last
-   * code lens click; returns its whole text and the milliseconds from the click to its opening.
+   * Waits, up to a limit, for the report view titled `title` (e.g. `Test NAME`) that the last code lens click opened
+   * to show a finished report; returns what the view shows (null where the driver cannot see into the view: the
+   * `vscode` API one) and the milliseconds from the click to the finished report.
    */
-  openedDocument(title: string): Promise<{ text: string; ms: number }>;
+  openedReport(title: string): Promise<{ view: ReportView | null; ms: number }>;
+  /** The report in the active report view as "Copy report as markdown" copies it. */
+  copyReport(): Promise<string>;
+  /** Switches the color theme (`workbench.colorTheme`, e.g. "Default Light Modern") and waits until it shows. */
+  setColorTheme(theme: string): Promise<void>;
+  /**
+   * Saves a screenshot cropped to the report view, scrolled to the element with the id `section` when there is one,
+   * else to the top (the `vscode` API driver cannot, and does not).
+   */
+  screenshotReport(name: string, section?: string): Promise<void>;
   /** Hides the panel (Problems and the like) when it is shown. */
   hidePanel(): Promise<void>;
   /** The titles of the open editors (tabs). */

@@ -10,6 +10,8 @@ export const REPO_ROOT = process.env.CLEM_E2E_REPO || path.resolve(__dirname, '.
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace');
 export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
 export const REGISTRY = 'model_registry.json';
+/** A llamacpp entry of the fixture whose model file is neither in the Hugging Face cache nor named by a setting. */
+export const MISSING_MODEL = 'qwen2.5-7b-gguf';
 
 /** Deliberate mistakes of the fixture, where the Problems panel must list them. */
 export const EXPECTED_PROBLEMS: Array<Pick<Problem, 'code' | 'severity' | 'line' | 'col'>> = [
@@ -79,9 +81,24 @@ export function entryLine(modelName: string): number {
   return at;
 }
 
+/** The stages of a run as the report view lists them, all ok but those named. */
+function stagesOf(not: Record<string, string>): string[] {
+  return ['1. Entry', '2. Model file', '3. Load', '4. Template', '5. Generate', '6. Post-process', '7. Verdict']
+    .map((title) => `${title}: ${not[title] ?? 'ok'}`);
+}
+
+/** The scripted model's prompt and raw output: ChatML, the reply "Blue." and the end marker written as text. */
+const SCRIPTED_VIEW = {
+  roles: ['system', 'user', 'assistant', 'user'],
+  promptChips: ['<|im_start|>', '<|im_end|>', '<|im_start|>', '<|im_end|>', '<|im_start|>', '<|im_end|>', '<|im_start|>', '<|im_end|>', '<|im_start|>'],
+  promptMarksLineBreaks: true,
+  outputChips: ['<|im_end|>'],
+};
+
 /**
  * "Test entry" on the scripted entries (the model: shared/scriptedModel.ts, written into each run's workspace, named
- * by the fixture's .vscode/settings.json; node-llama-cpp: this repository, named in the user settings).
+ * by the fixture's .vscode/settings.json; node-llama-cpp: this repository, named in the user settings), and on an
+ * entry whose model file is nowhere.
  */
 export const TEST_ENTRY = {
   lens: 'Test entry',
@@ -91,31 +108,77 @@ export const TEST_ENTRY = {
     {
       verdict: 'pass',
       modelName: SCRIPTED_ENTRIES.pass,
-      title: `Test ${SCRIPTED_ENTRIES.pass}.md`,
+      title: `Test ${SCRIPTED_ENTRIES.pass}`,
       heading: `# Test of model entry \`${SCRIPTED_ENTRIES.pass}\`: **PASS**`,
       includes: [
         `setting clemRegistry.modelFiles["${SCRIPTED_ENTRIES.pass}"]`,
         '- **Verdict**: `pass`',
+        '## ✓ 7. Verdict — ok',
         // The raw reply, then the culled one as clemcore hands it to the game.
         '```text\nBlue.<|im_end|>\n```',
         '**Reply clemcore hands to the game**\n\n```text\nBlue.\n```',
       ],
       excludes: ['Blue.||', 'end-marker-left'],
+      view: {
+        ...SCRIPTED_VIEW,
+        verdict: 'PASS',
+        // The scripted model is not in the Hugging Face cache: the setting's file is used, with a warning.
+        reasons: ['warning model-file-not-cached'],
+        stages: stagesOf({ '2. Model file': 'warning (open)' }),
+        removed: ['eos_to_cull: <|im_end|>'],
+        reply: 'Blue.',
+      },
       notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.pass}: PASS$`),
     },
     {
       verdict: 'fail',
       modelName: SCRIPTED_ENTRIES.fail,
-      title: `Test ${SCRIPTED_ENTRIES.fail}.md`,
+      title: `Test ${SCRIPTED_ENTRIES.fail}`,
       heading: `# Test of model entry \`${SCRIPTED_ENTRIES.fail}\`: **FAIL**`,
       includes: [
         `setting clemRegistry.modelFiles["${SCRIPTED_ENTRIES.fail}"]`,
         '- **Verdict**: `fail`',
+        '## ✗ 7. Verdict — failed',
         '- **end-marker-left**: ',
         '**Reply clemcore hands to the game**\n\n```text\nBlue.||\n```',
       ],
       excludes: [],
+      view: {
+        ...SCRIPTED_VIEW,
+        verdict: 'FAIL',
+        reasons: ['fail end-marker-left', 'warning model-file-not-cached'],
+        stages: stagesOf({ '2. Model file': 'warning (open)', '6. Post-process': 'failed (open)', '7. Verdict': 'failed (open)' }),
+        // The unescaped bars make eos_to_cull remove `<`, `im_end` and `>` one by one: the bars stay.
+        removed: ['eos_to_cull: <', 'eos_to_cull: im_end', 'eos_to_cull: >'],
+        reply: 'Blue.||',
+      },
       notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.fail}: FAIL — eos_to_cull removes only part of`),
+    },
+    {
+      verdict: 'error',
+      modelName: MISSING_MODEL,
+      title: `Test ${MISSING_MODEL}`,
+      heading: `# Test of model entry \`${MISSING_MODEL}\`: **ERROR**`,
+      includes: [
+        '- **Verdict**: `error`',
+        '## ✗ 2. Model file — error',
+        '## ✗ 7. Verdict — error',
+        '- **model-file-missing**: ',
+      ],
+      excludes: ['— failed', '..'],
+      view: {
+        verdict: 'ERROR',
+        reasons: ['error model-file-missing'],
+        stages: stagesOf({ '2. Model file': 'error (open)', '3. Load': 'skipped', '4. Template': 'skipped', '5. Generate': 'skipped', '6. Post-process': 'skipped', '7. Verdict': 'error (open)' }),
+        roles: [],
+        promptChips: [],
+        promptMarksLineBreaks: false,
+        removed: [],
+        outputChips: [],
+        reply: '',
+      },
+      // Said without offering the runtime, with how to point at a model file.
+      notification: new RegExp(`^clem-registry: ${escapeRegExp(MISSING_MODEL)} has no model file to test\\. Qwen/Qwen2\\.5-7B-Instruct-GGUF is not in the Hugging Face cache \\(.*\\)\\. clemcore would download it; .*directly\\. Set clemRegistry\\.modelFiles\\["${escapeRegExp(MISSING_MODEL)}"\\] to a GGUF file to test that file\\.$`),
     },
   ],
   /** What clicking the lens shows in restricted mode, instead of running the model. */
@@ -160,4 +223,8 @@ export function problemKeys(problems: Array<Pick<Problem, 'code' | 'severity' | 
   return problems
     .map((p) => `${p.code}@${p.line}:${p.col} ${p.severity}`)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
