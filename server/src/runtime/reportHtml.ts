@@ -261,11 +261,12 @@ function problemList(report: EntryTestReport): string {
   return `<ul class="reasons" aria-label="Problems">${items.join('\n')}</ul>`;
 }
 
+/** A fact as a term and its value, with where the value came from under it. */
 function factHtml(f: Fact): string {
-  const source = f.source ? ` <span class="source">(${escapeHtml(f.source)})</span>` : '';
-  if (!f.block) return `<dt>${escapeHtml(f.label)}${source}</dt><dd>${f.value === '' ? '<em>(empty)</em>' : escapeHtml(f.value)}</dd>`;
+  const source = f.source ? `<div class="source">${escapeHtml(f.source)}</div>` : '';
+  if (!f.block) return `<dt>${escapeHtml(f.label)}</dt><dd>${f.value === '' ? '<em>(empty)</em>' : escapeHtml(f.value)}${source}</dd>`;
   const body = f.value === '' ? '<em>(empty)</em>' : f.plain ? escapeHtml(f.value) : textHtml(f.value);
-  return `<dt>${escapeHtml(f.label)}${source}</dt><dd><pre class="block">${body}</pre></dd>`;
+  return `<dt>${escapeHtml(f.label)}</dt><dd><pre class="block">${body}</pre>${source}</dd>`;
 }
 
 function stageHtml(report: EntryTestReport, stage: Stage): string {
@@ -359,7 +360,8 @@ button:hover { background: var(--vscode-button-hoverBackground); }
 .icon { display: inline-block; min-width: 1.1em; text-align: center; font-weight: bold; }
 dl { margin: 6px 0; display: grid; grid-template-columns: minmax(7em, 30%) minmax(0, 1fr); gap: 3px 14px; }
 @media (max-width: 480px) { dl { grid-template-columns: minmax(0, 1fr); } dd { margin-left: 1em; } }
-dt { font-weight: 600; }
+dt { font-weight: 600; overflow-wrap: anywhere; }
+.source { font-size: 0.9em; }
 dd { margin: 0; overflow-wrap: anywhere; }
 pre.block { margin: 0; padding: 6px 8px; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--vscode-textCodeBlock-background); border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, transparent)); border-radius: 3px; }
 .log pre { white-space: pre-wrap; font-size: 0.9em; }

@@ -472,9 +472,11 @@ export class Workbench implements EditorDriver {
   /** The notifications, the open tabs and the last extension-host log lines that name the extension. */
   private async stateForFailure(): Promise<string> {
     const notifications = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+    const dialogs = await this.page.locator('.monaco-dialog-box').allInnerTexts().catch(() => []);
     const tabs = await this.openEditors().catch(() => []);
     const lines = [
       `notifications: ${notifications.length ? notifications.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join('; ') : 'none'}`,
+      `dialogs: ${dialogs.length ? dialogs.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join('; ') : 'none'}`,
       `open editors: ${tabs.join(', ') || 'none'}`,
       `report view: ${await this.reportFrame().locator('.banner').innerText({ timeout: 1_000 }).then((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim()), () => 'none')}`,
     ];

@@ -49,6 +49,10 @@ export function prepareRunDirs(name: string, settings: Record<string, unknown> =
   mkdirSync(path.join(dirs.userDataDir, 'User'), { recursive: true });
   mkdirSync(dirs.extensionsDir);
   writeFileSync(path.join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
+  // clemRegistry.llamaRuntime is machine-scoped: code-server takes such settings from the server's machine settings
+  // and, once the user settings change (a theme picked), no longer from the user's.
+  mkdirSync(path.join(dirs.userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(dirs.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'clemRegistry.llamaRuntime': USER_SETTINGS['clemRegistry.llamaRuntime'] }, null, 2));
   return dirs;
 }
 
