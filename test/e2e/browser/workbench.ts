@@ -412,7 +412,28 @@ export class Workbench implements EditorDriver {
       removed: removed.map((r) => r.replace(srOnly, '')),
       outputChips: (await text('.diff .chip')).map((c) => c.replace(srOnly, '')),
       reply: (await text('.reply')).join(''),
+      keyboard: await this.reportKeyboard(frame),
     };
+  }
+
+  /** Moves through the report view with the keyboard: Tab from the copy button, then Enter and Space on a stage. */
+  private async reportKeyboard(frame: FrameLocator): Promise<ReportView['keyboard']> {
+    const stage = frame.locator('details.stage').first();
+    const summary = stage.locator('summary');
+    const isOpen = async () => (await stage.getAttribute('open')) !== null;
+    // The first stage is one that passed, so it starts folded.
+    if (await isOpen()) throw new Error('the first stage is open from the start');
+    await frame.locator('#copy').focus();
+    await this.page.keyboard.press('Tab');
+    const tabReachesStage = (await frame.locator('details.stage:first-of-type > summary:focus-visible').count()) === 1;
+    // A function, not source text: a string would be run as an expression, without the element. The tests are
+    // compiled without the DOM library, hence the casts.
+    const focusOutline = await summary.evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(element).outlineStyle);
+    await this.page.keyboard.press('Enter');
+    const enterOpens = await pollUntil(isOpen, (open) => open, 5_000, 100);
+    await this.page.keyboard.press('Space');
+    const spaceCloses = !(await pollUntil(isOpen, (open) => !open, 5_000, 100));
+    return { tabReachesStage, focusOutline, enterOpens, spaceCloses };
   }
 
   /**

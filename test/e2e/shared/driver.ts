@@ -41,6 +41,11 @@ export interface ReportView {
   outputChips: string[];
   /** The reply the game gets, as shown (its whitespace marks included). */
   reply: string;
+  /**
+   * From the keyboard: Tab from the copy button reaches the first stage, which shows a focus outline, and Enter and
+   * Space fold it open and shut.
+   */
+  keyboard: { tabReachesStage: boolean; focusOutline: string; enterOpens: boolean; spaceCloses: boolean };
 }
 
 export interface EditorDriver {

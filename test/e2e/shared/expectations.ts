@@ -87,6 +87,9 @@ function stagesOf(not: Record<string, string>): string[] {
     .map((title) => `${title}: ${not[title] ?? 'ok'}`);
 }
 
+/** What the keyboard does in every report view (see ReportView.keyboard). */
+const KEYBOARD = { tabReachesStage: true, focusOutline: 'solid', enterOpens: true, spaceCloses: true };
+
 /** The scripted model's prompt and raw output: ChatML, the reply "Blue." and the end marker written as text. */
 const SCRIPTED_VIEW = {
   roles: ['system', 'user', 'assistant', 'user'],
@@ -127,6 +130,7 @@ export const TEST_ENTRY = {
         stages: stagesOf({ '2. Model file': 'warning (open)' }),
         removed: ['eos_to_cull: <|im_end|>'],
         reply: 'Blue.',
+        keyboard: KEYBOARD,
       },
       notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.pass}: PASS$`),
     },
@@ -151,6 +155,7 @@ export const TEST_ENTRY = {
         // The unescaped bars make eos_to_cull remove `<`, `im_end` and `>` one by one: the bars stay.
         removed: ['eos_to_cull: <', 'eos_to_cull: im_end', 'eos_to_cull: >'],
         reply: 'Blue.||',
+        keyboard: KEYBOARD,
       },
       notification: new RegExp(`^clem-registry: ${SCRIPTED_ENTRIES.fail}: FAIL — eos_to_cull removes only part of`),
     },
@@ -176,6 +181,7 @@ export const TEST_ENTRY = {
         removed: [],
         outputChips: [],
         reply: '',
+        keyboard: KEYBOARD,
       },
       // Said without offering the runtime, with how to point at a model file.
       notification: new RegExp(`^clem-registry: ${escapeRegExp(MISSING_MODEL)} has no model file to test\\. Qwen/Qwen2\\.5-7B-Instruct-GGUF is not in the Hugging Face cache \\(.*\\)\\. clemcore would download it; .*directly\\. Set clemRegistry\\.modelFiles\\["${escapeRegExp(MISSING_MODEL)}"\\] to a GGUF file to test that file\\.$`),
