@@ -1,6 +1,7 @@
 // "Test model entry": one registry entry through clemcore's llamacpp pipeline, stage by stage — which entry a lookup
 // returns, the GGUF it resolves to, loading, the rendered prompt, greedy generation and post-processing — and a
-// verdict. Runs in the test worker process (llama.cpp can abort it on a malformed file).
+// verdict; huggingface_local entries through transformers' text path with llama.cpp standing in (hfLocal.ts). Runs
+// in the test worker process (llama.cpp can abort it on a malformed file).
 import { statSync } from 'node:fs';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup, type SpecialString } from './chatFormat';
@@ -16,6 +17,7 @@ import { verdictOf, type EntryTestReport, type Problem, type ProblemLevel, type 
 import { after, LATER, ReportBuilder, sentence, withoutFullStop, type StageListener } from './reportBuilder';
 import { isDict } from '../clemcore/python';
 import { checkReply, specialTexts, tokenView } from './replyChecks';
+import { clemcoreTextVersion, hfGenerateStage, hfModelFileStage, hfPostProcessStage, hfTemplateStage, hfUnsupported, type HfSide } from './hfLocal';
 
 export type { StageListener } from './reportBuilder';
 
@@ -57,37 +59,52 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
   const entry = entryStage(r, request);
   if (!entry) return finish(r, request, after('entry'), 'the entry could not be found');
   const config = isDict(entry.entry.model_config) ? entry.entry.model_config : {};
-  if (entry.entry.backend !== 'llamacpp') {
-    r.problem('not-llamacpp', 'error', `The entry's backend is ${JSON.stringify(entry.entry.backend)}; only llamacpp entries can be run here. "Preview template" renders other backends' templates.`);
-    return finish(r, request, after('entry'), 'the entry does not use the llamacpp backend');
+  const version = clemcoreTextVersion(request.clemcoreVersion);
+  let file: string | undefined;
+  let hf: HfSide | undefined;
+  if (entry.entry.backend === 'huggingface_local') {
+    const found = hfModelFileStage(r, request, entry.entry, config, version);
+    file = found?.file;
+    hf = found?.hf;
+  } else {
+    file = modelFileStage(r, request, entry.entry, config);
   }
-
-  const file = modelFileStage(r, request, entry.entry, config);
   if (!file) return finish(r, request, after('model-file'), 'there is no model file to load');
 
   r.begin('load');
+  // A GGUF that stands in for transformers says nothing about clemcore when it does not load: that is an error.
+  const loadLevel = hf ? 'error' : 'fail';
   let meta: GgufMetadata;
   try {
     meta = readGgufMetadata(file);
   } catch (err) {
-    r.problem('load-failed', 'fail', `The model file cannot be read as a GGUF: ${withoutFullStop(err instanceof GgufError ? err.message : String(err))}.`);
+    r.problem('load-failed', loadLevel, `The model file cannot be read as a GGUF: ${withoutFullStop(err instanceof GgufError ? err.message : String(err))}.`);
     return finish(r, request, after('load'), 'the model did not load');
   }
   try {
     readGgufTensorTable(file, meta);
   } catch (err) {
     if (!(err instanceof GgufError)) throw err;
-    r.problem('load-failed', 'fail', `The model file is corrupt: ${sentence(err.message)} llama.cpp makes the same check when it opens a GGUF and refuses the file, so llama-cpp-python (clemcore's llamacpp backend) cannot load it either.`);
+    r.problem('load-failed', loadLevel, hf
+      ? `The GGUF that stands in for the model is corrupt: ${sentence(err.message)} llama.cpp refuses such a file; this says nothing about the entry, whose weights transformers loads from huggingface_id.`
+      : `The model file is corrupt: ${sentence(err.message)} llama.cpp makes the same check when it opens a GGUF and refuses the file, so llama-cpp-python (clemcore's llamacpp backend) cannot load it either.`);
     return finish(r, request, after('load'), 'the model did not load');
   }
-  const loaded = await loadStage(r, request, file, config, meta, engine);
+  const loaded = await loadStage(r, request, file, config, meta, engine, hf !== undefined);
   if (!loaded) return finish(r, request, after('load'), 'the model did not load');
   try {
-    const prompt = templateStage(r, request, config, meta, loaded);
-    if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
-    const raw = await generateStage(r, request, prompt, loaded, meta);
-    if (raw === undefined) return finish(r, request, after('generate'), 'nothing was generated');
-    postProcessStage(r, raw, config, meta);
+    if (hf) {
+      const prompt = hfTemplateStage(r, request, entry.entry, config, meta, loaded.model, hf);
+      if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
+      const decoded = await hfGenerateStage(r, request, config, prompt, loaded.model, meta);
+      hfPostProcessStage(r, request, decoded, config, meta, loaded.model, prompt, hf);
+    } else {
+      const prompt = templateStage(r, request, config, meta, loaded);
+      if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
+      const raw = await generateStage(r, request, prompt, loaded, meta);
+      if (raw === undefined) return finish(r, request, after('generate'), 'nothing was generated');
+      postProcessStage(r, raw, config, meta);
+    }
   } finally {
     await loaded.model.dispose();
   }
@@ -143,6 +160,15 @@ function entryStage(r: ReportBuilder, request: EntryTestRequest): FoundEntry | u
   if (named.length > 1) r.fact('Entries with this name', named.map(where).join('; '));
   r.fact('Tested', where(tested));
   r.fact('Backend', String(tested.entry.backend));
+  const backend = tested.entry.backend;
+  const unsupported = backend === 'huggingface_local'
+    ? hfUnsupported(isDict(tested.entry.model_config) ? tested.entry.model_config : {}, clemcoreTextVersion(request.clemcoreVersion))
+    : backend === 'llamacpp' ? undefined : `The entry's backend is ${JSON.stringify(backend)}; only llamacpp and huggingface_local entries can be run here. "Preview template" renders other backends' templates.`;
+  if (unsupported) {
+    r.problem('backend-not-supported', 'error', unsupported);
+    r.end();
+    return undefined;
+  }
   r.end();
   return tested;
 }
@@ -223,20 +249,22 @@ function gpuLayersFor(request: EntryTestRequest, config: Record<string, unknown>
  * llama-cpp-python runs the same loader. An exception from node-llama-cpp's own JavaScript, before llama.cpp saw
  * the file, says nothing about clemcore.
  */
-export function loadFailure(err: unknown, llamaLog: readonly string[]): string {
+export function loadFailure(err: unknown, llamaLog: readonly string[], clemcoresLoader = true): string {
   const message = withoutFullStop(err instanceof Error ? err.message : String(err));
   const found = llamaLog.find((l) => /^error: /.test(l) && !/failed to load model/.test(l));
   const llamaError = found && withoutFullStop(found.replace(/^error: /, ''));
-  if (llamaError) return `llama.cpp failed to load the model: ${llamaError}. llama-cpp-python runs the same loader, so clemcore fails at load too.`;
+  if (llamaError) return `llama.cpp failed to load the model: ${llamaError}.${clemcoresLoader ? ' llama-cpp-python runs the same loader, so clemcore fails at load too.' : ''}`;
+  if (!clemcoresLoader) return `llama.cpp failed to load the model: ${message}.`;
   if (err instanceof Error && err.name !== 'Error') {
     return `node-llama-cpp could not read the file before handing it to llama.cpp (${err.name}: ${message}). That is a limit of node-llama-cpp, so whether llama-cpp-python, which clemcore uses, loads this file is not known.`;
   }
   return `llama.cpp failed to load the model: ${message}.`;
 }
 
-async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: string, config: Record<string, unknown>, meta: GgufMetadata, engine: () => Promise<LlamaEngine>): Promise<Loaded | undefined> {
-  const gpu = gpuLayersFor(request, config);
-  if (!request.honourGpuKeys && ('execute_on' in config || 'gpu_layers_offloaded' in config)) {
+async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: string, config: Record<string, unknown>, meta: GgufMetadata, engine: () => Promise<LlamaEngine>, standIn: boolean): Promise<Loaded | undefined> {
+  const gpu = standIn ? { layers: 'max' as const, source: 'all layers, as transformers\' device_map="auto" puts the model on the GPU when there is one' } : gpuLayersFor(request, config);
+  if (standIn) r.fact('llama.cpp stands in for transformers', 'llama.cpp loads the GGUF\'s quantized weights, where transformers would load huggingface_id\'s weights (AutoModelForCausalLM).');
+  else if (!request.honourGpuKeys && ('execute_on' in config || 'gpu_layers_offloaded' in config)) {
     r.problem('gpu-keys-ignored', 'warning', 'clemcore ignores execute_on and gpu_layers_offloaded (its hasattr check on the model_config dict is always false) and offloads every layer; the test does the same unless you ask it to honour them.');
   }
   const summary = summarizeGguf(meta);
@@ -257,17 +285,19 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
   } catch (err) {
     await llama.settleLog();
     const log = llama.log.slice(logStart);
-    r.problem('load-failed', 'fail', loadFailure(err, log));
+    r.problem('load-failed', standIn ? 'error' : 'fail', standIn ? `The GGUF that stands in for the model does not load (this says nothing about the entry, whose weights transformers loads): ${loadFailure(err, log, false)}` : loadFailure(err, log));
     r.log(log.slice(-60));
     r.end();
     return undefined;
   }
   r.fact('Backend', model.gpu, request.cpuOnly ? 'the CPU only, as asked (clemcore offloads to the GPU when there is one)' : 'node-llama-cpp tries CUDA, then Vulkan, then the CPU');
   r.fact('GPU layers', `${model.gpuLayers}${model.totalLayers !== undefined ? ` of ${model.totalLayers}` : ''} offloaded`, gpu.source);
-  r.fact('Context', `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
+  r.fact('Context', standIn
+    ? `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the GGUF's trained ${model.trainContextSize})` : ' (the GGUF\'s trained context)'}`
+    : `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
   r.fact('Load time', `${model.loadMs.toFixed(0)} ms`);
   r.fact('Memory', `model file ${bytes(model.modelBytes)}; RAM +${bytes(model.ramUsedBytes)}${model.vramUsedBytes ? `; VRAM +${bytes(model.vramUsedBytes)}` : ''}`, 'the worker\'s resident memory and the GPU\'s used memory, before and after loading');
-  if (request.contextSize && request.contextSize < model.trainContextSize) {
+  if (!standIn && request.contextSize && request.contextSize < model.trainContextSize) {
     r.problem('smaller-context', 'warning', `The test used a ${model.contextSize}-token context; clemcore allocates the trained ${model.trainContextSize} tokens, which needs more memory.`);
   }
   r.end();
