@@ -173,7 +173,7 @@ export function hfTemplateStage(r: ReportBuilder, request: EntryTestRequest, ent
 
   // Special tokens, then chat_template_kwargs (3.7), then cot_effort's reasoning_effort.
   const variables: Record<string, unknown> = hf.files.config ? specialTokenVariables(hf.files.config.value) : ggufSpecials(meta);
-  r.fact('Special tokens', Object.entries(variables).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ') || '(none)', hf.files.config ? 'tokenizer_config.json' : 'GGUF metadata (the tokenizer config is not cached)');
+  r.fact('Special tokens', Object.entries(variables).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ') || '(none)', hf.files.config ? 'tokenizer_config.json' : 'GGUF metadata: the tokenizer config is not cached');
   let kwargs: Record<string, unknown> = {};
   if (hf.version === '3.7' && 'chat_template_kwargs' in config) {
     const value = config.chat_template_kwargs;
@@ -283,7 +283,7 @@ function bosCheck(r: ReportBuilder, ids: readonly Token[], meta: GgufMetadata, h
 function contextSize(r: ReportBuilder, entry: Record<string, unknown>, meta: GgufMetadata, model: LoadedModel, hf: HfSide): number {
   const modelConfig = hf.files.modelConfig?.value;
   if (!modelConfig) {
-    r.fact('Context size', String(model.trainContextSize), 'the GGUF\'s context_length, standing in for config.json\'s max_position_embeddings (not cached)');
+    r.fact('Context size', String(model.trainContextSize), 'the GGUF\'s context_length, standing in for config.json\'s max_position_embeddings: config.json is not cached');
     return model.trainContextSize;
   }
   const fromConfig = configContextSize(modelConfig, hf.version);
