@@ -3,7 +3,6 @@
 // and, unless the model's Hugging Face tokenizer is cached, the tokenizer; the template, the tokens (no BOS added),
 // greedy generation with the EOS kept, decoding with special tokens and split_and_clean_batch_outputs
 // (clemcore/textPath.ts, the module the llamacpp test and the dry run share) are clemcore's.
-import { statSync } from 'node:fs';
 import type { Token } from 'node-llama-cpp';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { isDict, isTruthy, pythonStrip } from '../clemcore/python';
@@ -15,7 +14,7 @@ import type { LoadedModel } from './llama';
 import { hubCache } from './modelFiles';
 import type { EntryTestRequest } from './pipeline';
 import { checkReply, markersIn, specialTexts, tokenView } from './replyChecks';
-import { sentence, type ReportBuilder } from './reportBuilder';
+import { modelFileSize, sentence, withoutFullStop, type ReportBuilder } from './reportBuilder';
 import { specialTokenText } from './tokenizerFacts';
 
 const STAND_IN = 'llama.cpp stands in for transformers';
@@ -37,10 +36,6 @@ export function hfUnsupported(config: Record<string, unknown>, version: '3.3' | 
     return 'The entry sets multimodal: clemcore 3.7 runs it through the processor\'s multimodal path, which Test model entry does not replay (it replays the text path).';
   }
   return undefined;
-}
-
-function bytes(n: number): string {
-  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 10).toFixed(1)} KiB`;
 }
 
 // ---- 2. Model file ------------------------------------------------------------------------------------------------
@@ -72,17 +67,9 @@ export function hfModelFileStage(r: ReportBuilder, request: EntryTestRequest, en
     return undefined;
   }
   r.fact('GGUF used', request.gguf.path, request.gguf.source);
-  try {
-    const st = statSync(request.gguf.path);
-    if (!st.isFile()) throw new Error('not a file');
-    r.fact('Size', bytes(st.size));
-  } catch {
-    r.problem('model-file-missing', 'error', `The model file ${request.gguf.path} does not exist or cannot be read.`);
-    r.end();
-    return undefined;
-  }
+  const readable = modelFileSize(r, request.gguf.path);
   r.end();
-  return { file: request.gguf.path, hf: { version, files } };
+  return readable ? { file: request.gguf.path, hf: { version, files } } : undefined;
 }
 
 // ---- 4. Template --------------------------------------------------------------------------------------------------
@@ -229,7 +216,12 @@ export function hfTemplateStage(r: ReportBuilder, request: EntryTestRequest, ent
 
   // tokenizer(prompt, add_special_tokens=False): no BOS is added, so it must come from the template.
   const ggufIds = model.tokenize(prompt, true);
-  const hfIds = tokenizer?.encode(prompt, false);
+  let hfIds: number[] | undefined;
+  try {
+    hfIds = tokenizer?.encode(prompt, false);
+  } catch (err) {
+    r.problem('tokenizer-error', 'warning', `@huggingface/tokenizers cannot tokenize the prompt with ${hf.files.tokenizer!.file} (${withoutFullStop((err as Error).message)}), so the GGUF's vocabulary tokenizes and decodes in its place.`);
+  }
   const vocabSize = (meta.values.get('tokenizer.ggml.tokens') as unknown[] | undefined)?.length ?? 0;
   if (hfIds) compareTokens(r, hfIds, ggufIds, tokenizer!, model);
   const useHf = hfIds !== undefined && hfIds.every((id) => id >= 0 && id < vocabSize);
@@ -331,9 +323,17 @@ export async function hfGenerateStage(r: ReportBuilder, request: EntryTestReques
   const gen = await model.generate(prompt.ids, maxNew);
   const completion = gen.eogToken !== undefined ? [...gen.tokens, gen.eogToken] : gen.tokens;
   const sequence = [...prompt.ids, ...completion];
-  const decode = (ids: Token[]) => (prompt.tokenizer ? prompt.tokenizer.decode(ids) : model.detokenize(ids, true));
-  const raw = decode(sequence);
-  const promptText = decode(prompt.ids);
+  let raw: string;
+  let promptText: string;
+  try {
+    raw = prompt.tokenizer ? prompt.tokenizer.decode(sequence) : model.detokenize(sequence, true);
+    promptText = prompt.tokenizer ? prompt.tokenizer.decode(prompt.ids) : model.detokenize(prompt.ids, true);
+  } catch (err) {
+    r.problem('tokenizer-error', 'warning', `@huggingface/tokenizers cannot decode the sequence (${withoutFullStop((err as Error).message)}), so the GGUF's vocabulary decodes it in its place.`);
+    prompt.tokenizer = undefined;
+    raw = model.detokenize(sequence, true);
+    promptText = model.detokenize(prompt.ids, true);
+  }
   const stop = gen.stop === 'eog' ? `end token ${JSON.stringify(model.detokenize([gen.eogToken!], true))} (kept in the sequence, as transformers keeps the EOS)` : gen.stop === 'max-tokens' ? `max_new_tokens (${maxNew})` : 'the context is full';
   r.fact('Stop reason', stop);
   r.fact('Generated tokens', String(completion.length));

@@ -2,7 +2,6 @@
 // returns, the GGUF it resolves to, loading, the rendered prompt, greedy generation and post-processing — and a
 // verdict; huggingface_local entries through transformers' text path with llama.cpp standing in (hfLocal.ts). Runs
 // in the test worker process (llama.cpp can abort it on a malformed file).
-import { statSync } from 'node:fs';
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup, type SpecialString } from './chatFormat';
 import { renderTemplate } from '../jinja2';
@@ -14,7 +13,7 @@ import type { LlamaEngine, LoadedModel } from './llama';
 import { hubCache, resolveGguf } from './modelFiles';
 import { llamacppTextPath, type TextPathStageName } from '../clemcore/textPath';
 import { verdictOf, type EntryTestReport, type Problem, type ProblemLevel, type Stage, type StageId } from './report';
-import { after, LATER, ReportBuilder, sentence, withoutFullStop, type StageListener } from './reportBuilder';
+import { after, bytes, LATER, modelFileSize, ReportBuilder, sentence, withoutFullStop, type StageListener } from './reportBuilder';
 import { isDict } from '../clemcore/python';
 import { checkReply, specialTexts, tokenView } from './replyChecks';
 import { clemcoreTextVersion, hfGenerateStage, hfModelFileStage, hfPostProcessStage, hfTemplateStage, hfUnsupported, type HfSide } from './hfLocal';
@@ -41,12 +40,6 @@ export interface EntryTestRequest {
   clemcoreVersion?: string;
   messages?: ChatMessage[];
   threads?: number;
-}
-
-function bytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
-  return `${(n / 2 ** 10).toFixed(1)} KiB`;
 }
 
 function where(found: FoundEntry): string {
@@ -216,17 +209,9 @@ function modelFileStage(r: ReportBuilder, request: EntryTestRequest, entry: Reco
     return undefined;
   }
   if (request.gguf) r.fact('GGUF used', request.gguf.path, request.gguf.source);
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new Error('not a file');
-    r.fact('Size', bytes(st.size));
-  } catch {
-    r.problem('model-file-missing', 'error', `The model file ${file} does not exist or cannot be read.`);
-    r.end();
-    return undefined;
-  }
+  const readable = modelFileSize(r, file);
   r.end();
-  return file;
+  return readable ? file : undefined;
 }
 
 // ---- 3. Load ------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The report of "Test model entry" as it is built: one stage at a time, each handed to a listener as soon as it is
 // done (so a crash of the worker loses nothing found before), with its facts and problems.
+import { statSync } from 'node:fs';
 import type { Fact, Outputs, Problem, ProblemLevel, Stage, StageId } from './report';
 
 /** Reports each stage as soon as it is done, so a crash of the process loses nothing that was found. */
@@ -69,4 +70,23 @@ export function sentence(text: string): string {
 /** The text without the full stop (and whitespace) it may end with, to build a longer sentence from it. */
 export function withoutFullStop(text: string): string {
   return text.replace(/[\s.]+$/, '');
+}
+
+export function bytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${(n / 2 ** 10).toFixed(1)} KiB`;
+}
+
+/** The model file's size as a fact of the current stage; false (and an error) when it is not a readable file. */
+export function modelFileSize(r: ReportBuilder, file: string): boolean {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    r.fact('Size', bytes(st.size));
+    return true;
+  } catch {
+    r.problem('model-file-missing', 'error', `The model file ${file} does not exist or cannot be read.`);
+    return false;
+  }
 }
