@@ -260,6 +260,15 @@ describe(`Test model entry on huggingface_local entries, judged by ${pythonLabel
       assertSameAsPython(r, judge(r, configOf(entry), '<pad>', 16));
     });
 
+    it('warns when llama.cpp stops at a token that transformers\' generate does not stop at', async () => {
+      const gguf = model({ next: replyChain('<0x0A>', ['Blue', '.'], '<|im_end|>') });
+      const hub = writeTokenizer(gguf, { tokenizerConfig: { eos_token: '</s>' } });
+      const r = await withHub(hub, () => run([hfEntry('m', {})], 'm', gguf));
+      assert.match(r.problems.find((p) => p.code === 'stop-token-differs')?.message ?? '', /llama\.cpp stopped at "<\|im_end\|>", but transformers stops only at "<\/s>"/);
+      const same = await withHub(writeTokenizer(gguf, {}), () => run([hfEntry('m', {})], 'm', gguf));
+      assert.ok(!codes(same).includes('stop-token-differs'), codes(same).join());
+    });
+
     it('reports where the tokenizer and the GGUF first tokenize the prompt differently', async () => {
       const gguf = model({ next: replyChain('<0x0A>', ['Blue', '.'], '<|im_end|>') });
       // Without <|im_end|> among its added tokens, the tokenizer spells it out byte by byte.

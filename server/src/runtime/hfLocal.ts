@@ -15,7 +15,7 @@ import { hubCache } from './modelFiles';
 import type { EntryTestRequest } from './pipeline';
 import { checkReply, markersIn, specialTexts, tokenView } from './replyChecks';
 import { modelFileSize, sentence, withoutFullStop, type ReportBuilder } from './reportBuilder';
-import { specialTokenText } from './tokenizerFacts';
+import { readTokenizerFacts, specialTokenText } from './tokenizerFacts';
 
 const STAND_IN = 'llama.cpp stands in for transformers';
 
@@ -24,6 +24,8 @@ export interface HfSide {
   /** '3.3' or '3.7' (every version after 3.3 reads the keys as 3.7 does). */
   version: '3.3' | '3.7';
   files: HfTokenizerFiles;
+  /** The texts of the tokens transformers' generate stops at (the EOS, generation_config.json's eos_token_id), when cached. */
+  stopTokens?: string[];
 }
 
 export function clemcoreTextVersion(version: string | undefined): '3.3' | '3.7' {
@@ -69,7 +71,8 @@ export function hfModelFileStage(r: ReportBuilder, request: EntryTestRequest, en
   r.fact('GGUF used', request.gguf.path, request.gguf.source);
   const readable = modelFileSize(r, request.gguf.path);
   r.end();
-  return readable ? { file: request.gguf.path, hf: { version, files } } : undefined;
+  const stopTokens = typeof repo === 'string' && files.config ? readTokenizerFacts(repo, cache)?.stopTokens : undefined;
+  return readable ? { file: request.gguf.path, hf: { version, files, stopTokens } } : undefined;
 }
 
 // ---- 4. Template --------------------------------------------------------------------------------------------------
@@ -312,7 +315,7 @@ export interface HfDecoded {
   prompt: string;
 }
 
-export async function hfGenerateStage(r: ReportBuilder, request: EntryTestRequest, config: Record<string, unknown>, prompt: HfPrompt, model: LoadedModel, meta: GgufMetadata): Promise<HfDecoded> {
+export async function hfGenerateStage(r: ReportBuilder, request: EntryTestRequest, config: Record<string, unknown>, prompt: HfPrompt, model: LoadedModel, meta: GgufMetadata, hf: HfSide): Promise<HfDecoded> {
   r.begin('generate');
   r.fact(STAND_IN, 'llama.cpp generates greedily with the GGUF\'s quantized weights, where transformers would run generate(do_sample=False); like generate, it stops at the end token and keeps it in the sequence.');
   const cot = isTruthy(config.cot_output);
@@ -345,6 +348,10 @@ export async function hfGenerateStage(r: ReportBuilder, request: EntryTestReques
   else r.fact(PROMPT_TEXT, promptText, 'encoding and decoding changed the rendered prompt', true);
   r.output.raw = raw;
   if (gen.stop !== 'eog') r.problem('no-end-token', 'warning', `Generation stopped at ${stop}, not at an end token: the reply may be cut off.`);
+  const end = gen.eogToken !== undefined ? model.detokenize([gen.eogToken], true) : undefined;
+  if (end !== undefined && hf.stopTokens?.length && !hf.stopTokens.includes(end)) {
+    r.problem('stop-token-differs', 'warning', `llama.cpp stopped at ${JSON.stringify(end)}, but transformers stops only at ${hf.stopTokens.map((t) => JSON.stringify(t)).join(', ')} (the tokenizer's EOS and generation_config.json): clemcore's model would go on writing after it, up to max_new_tokens or one of those.`);
+  }
   r.end();
   return { raw, prompt: promptText };
 }

@@ -89,7 +89,7 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
     if (hf) {
       const prompt = hfTemplateStage(r, request, entry.entry, config, meta, loaded.model, hf);
       if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
-      const decoded = await hfGenerateStage(r, request, config, prompt, loaded.model, meta);
+      const decoded = await hfGenerateStage(r, request, config, prompt, loaded.model, meta, hf);
       hfPostProcessStage(r, request, decoded, config, meta, loaded.model, prompt, hf);
     } else {
       const prompt = templateStage(r, request, config, meta, loaded);
