@@ -1,6 +1,6 @@
 // What clemcore does to the text a model generated before the game sees it, one function per backend's text path
-// (spec: ../shared/spec/clemcore-runtime.md §2.1–2.4, §3.1). Test model entry runs the llamacpp path on a real
-// completion; the dry run runs every path on a probe reply. Python's semantics throughout: str.strip() as
+// (spec: ../shared/spec/clemcore-runtime.md §2.1–2.4, §3.1). Test model entry runs the llamacpp and huggingface_local
+// paths on a real completion; the dry run runs every path on a probe reply. Python's semantics throughout: str.strip() as
 // str.isspace() sees it, str.rsplit, str.replace, and re.sub / re.split through pyre (re.sub on a translated
 // JavaScript RegExp where one is equivalent, under a time limit).
 import { parsePattern, split } from '../pyre';
