@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readGgufMetadata } from '../../server/src/runtime/gguf';
@@ -283,6 +283,17 @@ describe(`Test model entry on huggingface_local entries, judged by ${pythonLabel
       assert.match(mismatch.message, new RegExp(`from token ${at} on \\(counted from 0\\): the tokenizer gives 63 "<0x3C>", the GGUF ${imEnd} "<\\|im_end\\|>"`));
       assert.equal(r.verdict, 'pass', JSON.stringify(r.problems));
     });
+  });
+
+  it('makes a GGUF that does not load an error, not a failure: it says nothing about the entry', async () => {
+    const whole = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>') });
+    const cut = path.join(dir, 'cut.gguf');
+    writeFileSync(cut, readFileSync(whole).subarray(0, statSync(whole).size - 4000));
+    const r = await run([hfEntry('m', {})], 'm', cut);
+    assert.equal(r.verdict, 'error');
+    assert.match(r.problems.find((p) => p.code === 'load-failed')?.message ?? '', /^The GGUF that stands in for the model does not load \(this says nothing about the entry, whose weights transformers loads\): llama\.cpp failed to load the model: .*not within the file bounds/);
+    const ok = await run([hfEntry('m', {})], 'm', whole);
+    assert.match(fact(ok, 'verdict', 'Why') ?? '', /with llama\.cpp and this GGUF standing in for transformers/);
   });
 
   it('runs no multimodal 3.7 entry and no GGUF-less entry, saying why', async () => {

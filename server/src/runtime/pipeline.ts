@@ -56,6 +56,7 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
   let file: string | undefined;
   let hf: HfSide | undefined;
   if (entry.entry.backend === 'huggingface_local') {
+    r.standIn = 'with llama.cpp and this GGUF standing in for transformers and the model\'s weights';
     const found = hfModelFileStage(r, request, entry.entry, config, version);
     file = found?.file;
     hf = found?.hf;
@@ -110,7 +111,7 @@ function finish(r: ReportBuilder, request: Pick<EntryTestRequest, 'modelName'>, 
   r.begin('verdict').status = verdict === 'pass' ? 'ok' : 'failed';
   const reasons = r.problems.filter((p) => p.level !== 'warning');
   r.fact('Verdict', verdict);
-  if (verdict === 'pass') r.fact('Why', 'clemcore would load this entry, render the prompt, generate, and hand the game a clean reply.');
+  if (verdict === 'pass') r.fact('Why', `clemcore would load this entry, render the prompt, generate, and hand the game a clean reply${r.standIn ? ` (${r.standIn})` : ''}.`);
   for (const p of reasons) r.fact(p.level === 'error' ? 'Could not test' : 'Fails', `${p.code}: ${p.message}`);
   r.end();
   return { model: request.modelName, verdict, stages: r.stages, output: r.output, problems: r.problems };

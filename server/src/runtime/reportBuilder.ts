@@ -11,6 +11,8 @@ export class ReportBuilder {
   readonly problems: Problem[] = [];
   readonly output: Outputs = { raw: null, stripped: null, split: null, culled: null };
   private current: Stage | undefined;
+  /** What stood in for clemcore's own runtime, for the verdict's wording (huggingface_local runs on llama.cpp). */
+  standIn: string | undefined;
 
   constructor(private readonly listener: StageListener | undefined) {}
 
