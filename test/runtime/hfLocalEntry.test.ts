@@ -260,6 +260,19 @@ describe(`Test model entry on huggingface_local entries, judged by ${pythonLabel
       assertSameAsPython(r, judge(r, configOf(entry), '<pad>', 16));
     });
 
+    it('picks a named template with chat_template_language in 3.7, takes an unknown name as the template itself, and ignores it in 3.3', async () => {
+      const gguf = model({ next: replyChain('<0x0A>', ['Blue'], '<|im_end|>') });
+      const hub = writeTokenizer(gguf, { tokenizerConfig: { chat_template: [{ name: 'default', template: CHATML }, { name: 'DE', template: `DE:${CHATML}` }] } });
+      const entry = (language: string) => hfEntry('m', { premade_chat_template: true, custom_chat_template: undefined, chat_template_language: language });
+      const de = await withHub(hub, () => run([entry('DE')], 'm', gguf, { clemcoreVersion: '3.7' }));
+      assert.match(fact(de, 'template', 'Rendered prompt') ?? '', /^DE:<\|im_start\|>system/);
+      const unknown = await withHub(hub, () => run([entry('FR')], 'm', gguf, { clemcoreVersion: '3.7' }));
+      assert.ok(codes(unknown).includes('chat-template-language-literal'), codes(unknown).join());
+      assert.equal(fact(unknown, 'template', 'Rendered prompt'), 'FR');
+      const v33 = await withHub(hub, () => run([entry('DE')], 'm', gguf, { clemcoreVersion: '3.3' }));
+      assert.match(fact(v33, 'template', 'Rendered prompt') ?? '', /^<\|im_start\|>system/);
+    });
+
     it('warns when llama.cpp stops at a token that transformers\' generate does not stop at', async () => {
       const gguf = model({ next: replyChain('<0x0A>', ['Blue', '.'], '<|im_end|>') });
       const hub = writeTokenizer(gguf, { tokenizerConfig: { eos_token: '</s>' } });
