@@ -26,7 +26,7 @@ function once(text: string, version: string): Map<string, number> {
     const value = JSON.parse(entryText) as unknown;
     add('JSON.parse of each entry', performance.now() - s);
     s = performance.now();
-    const ctx = new EntryContext(entryText, value, version, schemas, undefined, span.colons);
+    const ctx = new EntryContext(entryText, value, version, schemas, undefined, span);
     add('EntryContext', performance.now() - s);
     for (const rule of ENTRY_RULES) {
       s = performance.now();

@@ -19,6 +19,7 @@ import { reportJson, reportText } from './runtime/report';
 import { runEntryTest } from './runtime/runner';
 import { loadRegistry } from './runtime/entryLookup';
 import { writeSarif } from './sarif';
+import { openKeptResults } from './keptResults';
 
 const PROGRAM = 'clem-registry';
 const LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
@@ -140,6 +141,9 @@ function checkCommand(args: string[]): number {
   }
   if (positionals.length === 0) throw new UsageError('no FILE given', CHECK_USAGE);
 
+  // The templates' analyses and renders of earlier runs, when the loader found a place for them (cliLoader.ts).
+  const kept = (globalThis as Record<symbol, unknown>)[Symbol.for('clem-registry.keptResults')];
+  if (typeof kept === 'string') openKeptResults(kept);
   // Read everything first: an unreadable file stops the run before any output, so output is never half a report.
   const inputs = positionals.flatMap(expandDirectory).map((file) => ({ file, bytes: readInput(file) }));
   // The Hugging Face cache is listed once for the run, so that repositories it does not hold cost no look-ups.
@@ -266,19 +270,23 @@ function plural(n: number, word: string): string {
 
 // ---- test -----------------------------------------------------------------------------------------------------------
 
-const TEST_USAGE = `Usage: ${PROGRAM} test FILE (--model NAME [--gguf PATH] | --all) [--max-tokens N] [--ctx N] [--format text|json] [options]`;
+const TEST_USAGE = `Usage: ${PROGRAM} test FILE (--model NAME [--gguf PATH] | --all [--gguf NAME=PATH]...) [--max-tokens N] [--ctx N] [--format text|json] [options]`;
 const TEST_HELP = `${TEST_USAGE}
 
 Runs one llamacpp entry of the registry FILE through llama.cpp as clemcore would: which entry a lookup returns,
 the GGUF it resolves to in the Hugging Face cache, loading, the rendered prompt, greedy generation and
-post-processing, and a verdict.
+post-processing, and a verdict. A huggingface_local entry runs the same way on a GGUF of the same model (--gguf),
+with llama.cpp standing in for transformers: clemcore's template, tokens, generation and text path for the entry's
+clemcore version, and the model's Hugging Face tokenizer when it is cached.
 
 Options:
   --model NAME           the entry's model_name.
-  --gguf PATH            a local GGUF to use instead of the Hugging Face cache.
+  --gguf PATH            a local GGUF to use instead of the Hugging Face cache (required for huggingface_local).
   --all                  test every llamacpp entry of FILE in turn (the first of each name, as a lookup finds
-                         it), each with its GGUF from the Hugging Face cache, and end with a summary. The JSON
-                         format is then a list of reports, each with its "model".
+                         it), each with its GGUF from the Hugging Face cache, and every huggingface_local entry
+                         that --gguf NAME=PATH names a GGUF for; end with a summary. The JSON format is then a
+                         list of reports, each with its "model".
+  --gguf NAME=PATH       with --all (repeatable): the GGUF for the entries named NAME, instead of the cache.
   --max-tokens N         at most N new tokens (default 100).
   --ctx N                a context of N tokens instead of the trained one (which clemcore uses).
   --format FORMAT        text (default): the report, stage by stage. json: {"verdict", "stages", "output",
@@ -304,7 +312,7 @@ function positiveInt(options: Map<string, string[]>, name: string, usage: string
 async function testCommand(args: string[]): Promise<number> {
   const { options, positionals } = parseArgs(args, {
     model: { value: true },
-    gguf: { value: true },
+    gguf: { value: true, multiple: true },
     'max-tokens': { value: true },
     ctx: { value: true },
     format: { value: true },
@@ -327,7 +335,9 @@ async function testCommand(args: string[]): Promise<number> {
   const modelName = options.get('model')?.[0];
   const all = options.has('all');
   if (all && modelName) throw new UsageError('give either --model NAME or --all', TEST_USAGE);
-  if (all && options.has('gguf')) throw new UsageError('--gguf names the file of one entry; with --all each entry\'s GGUF comes from the Hugging Face cache', TEST_USAGE);
+  const ggufs = options.get('gguf') ?? [];
+  if (!all && ggufs.length > 1) throw new UsageError('option \'--gguf\' is given more than once (only --all takes one per entry, as NAME=PATH)', TEST_USAGE);
+  const named = all ? ggufsByName(ggufs) : new Map<string, string>();
   if (!modelName && !all) throw new UsageError('--model NAME is required (or --all)', TEST_USAGE);
   const version = options.get('clemcore')?.[0];
   if (version !== undefined && !getSchemaSet().versions.includes(version)) {
@@ -336,7 +346,7 @@ async function testCommand(args: string[]): Promise<number> {
   const file = positionals[0];
   // The BOM is kept: clemcore's json.load rejects a file that starts with one.
   const readText = (f: string) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInput(f));
-  const ggufPath = options.get('gguf')?.[0];
+  const ggufPath = all ? undefined : ggufs[0];
   const packaged = options.get('packaged')?.[0];
   const request: EntryTestRequest = {
     registry: { label: path.resolve(file), text: readText(file) },
@@ -361,29 +371,54 @@ async function testCommand(args: string[]): Promise<number> {
     process.stdout.write(format === 'json' ? `${JSON.stringify(reportJson(report), null, 2)}\n` : reportText(report));
     return EXIT_OF[report.verdict];
   }
-  const names = llamacppNames(request.registry, request.clemcoreVersion ?? getSchemaSet().defaultVersion);
-  if (!names.length) throw new InputError(`'${file}' has no llamacpp entry to test`);
+  const { names, untested } = testableNames(request.registry, request.clemcoreVersion ?? getSchemaSet().defaultVersion, named);
+  for (const name of named.keys()) {
+    if (!names.includes(name) && !untested.includes(name)) throw new UsageError(`--gguf ${name}=...: '${file}' has no llamacpp or huggingface_local entry named '${name}'`, TEST_USAGE);
+  }
+  if (!names.length) throw new InputError(`'${file}' has no llamacpp entry to test${untested.length ? `, and no huggingface_local entry with a GGUF (--gguf NAME=PATH names one: ${untested.join(', ')})` : ''}`);
   const results: { model: string; report: Awaited<ReturnType<typeof runEntryTest>> }[] = [];
   for (const name of names) {
     if (format === 'text' && process.stderr.isTTY) process.stderr.write(`${name}\n`);
-    const report = await runEntryTest({ ...request, modelName: name }, runOptions);
+    const gguf = named.get(name);
+    const report = await runEntryTest({ ...request, modelName: name, gguf: gguf ? { path: path.resolve(gguf), source: `--gguf ${name}=${gguf}` } : undefined }, runOptions);
     results.push({ model: name, report });
     if (format === 'text') process.stdout.write(`${reportText(report)}\n`);
   }
   if (format === 'json') process.stdout.write(`${JSON.stringify(results.map((r) => ({ model: r.model, ...(reportJson(r.report) as object) })), null, 2)}\n`);
   else process.stdout.write(summaryText(results));
+  if (untested.length) process.stderr.write(`Not tested (huggingface_local without a GGUF; name one with --gguf NAME=PATH): ${untested.join(', ')}\n`);
   return results.reduce((worst, r) => Math.max(worst, EXIT_OF[r.report.verdict]), 0);
+}
+
+/** --all's `--gguf NAME=PATH` options, by model name. */
+function ggufsByName(values: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UsageError(`with --all, --gguf takes NAME=PATH (the GGUF for the entries named NAME), not '${value}'`, TEST_USAGE);
+    const name = value.slice(0, eq);
+    if (out.has(name)) throw new UsageError(`--gguf names a GGUF for '${name}' twice`, TEST_USAGE);
+    out.set(name, value.slice(eq + 1));
+  }
+  return out;
 }
 
 const EXIT_OF = { pass: 0, fail: 1, error: 2 } as const;
 
-/** The model names of a registry's llamacpp entries, each once, in file order. */
-function llamacppNames(source: { label: string; text: string }, version: string): string[] {
+/**
+ * The model names --all tests, each once, in file order: llamacpp entries', and huggingface_local entries' that a
+ * GGUF is named for; the huggingface_local names without one are `untested`.
+ */
+function testableNames(source: { label: string; text: string }, version: string, ggufs: ReadonlyMap<string, string>): { names: string[]; untested: string[] } {
   const names: string[] = [];
+  const untested: string[] = [];
   for (const e of loadRegistry(source, version).entries) {
-    if (e.backend === 'llamacpp' && typeof e.model_name === 'string' && !names.includes(e.model_name)) names.push(e.model_name);
+    const name = e.model_name;
+    if (typeof name !== 'string' || names.includes(name) || untested.includes(name)) continue;
+    if (e.backend === 'llamacpp' || (e.backend === 'huggingface_local' && ggufs.has(name))) names.push(name);
+    else if (e.backend === 'huggingface_local') untested.push(name);
   }
-  return names;
+  return { names, untested };
 }
 
 function summaryText(results: { model: string; report: { verdict: 'pass' | 'fail' | 'error'; problems: { code: string }[] } }[]): string {
@@ -455,7 +490,7 @@ function lspCommand(args: string[]): Promise<number> {
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => number | Promise<number> }> = {
   check: { summary: 'check registry files and report problems', run: checkCommand },
-  test: { summary: 'run one llamacpp entry through llama.cpp as clemcore would', run: testCommand },
+  test: { summary: 'run one llamacpp or huggingface_local entry through llama.cpp as clemcore would', run: testCommand },
   lsp: { summary: 'start the language server for an editor (--stdio)', run: lspCommand },
 };
 
@@ -532,7 +567,16 @@ function installProcessHandlers(): void {
 const argv = process.argv.slice(2);
 // The language server logs its failures to the editor and keeps running; one line and exit 2 is for commands.
 if (argv[0] !== 'lsp') installProcessHandlers();
-// exitCode rather than exit(): a large report piped to another program must be flushed first.
 void main(argv).then((code) => {
   process.exitCode = code;
+  if (argv[0] === 'lsp') return;
+  // Once stdout and stderr are flushed (a large report piped to a slow reader included), the command is done: leaving
+  // by the event loop's end would first wait for V8's background compilations of functions that will never run again
+  // (60–100 ms of a check).
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 });

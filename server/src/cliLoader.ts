@@ -7,7 +7,8 @@
 // the code of other bundles (older builds) is removed then, but for the newest few.
 // V8 refuses code that does not fit (another V8, other flags, a damaged file): the bundle is then compiled from its
 // source and the code written anew. Any failure to read or write the cache only costs the time it would save.
-// CLEM_REGISTRY_CODE_CACHE=off turns it off.
+// The bundle's kept results (keptResults.ts) go in the same folder, under the same key.
+// CLEM_REGISTRY_CODE_CACHE=off turns both off.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -52,6 +53,8 @@ function run(): void {
     // At exit, the functions the run compiled are in the code too.
     process.once('exit', () => writeCache(script, file));
   }
+  // The bundle keeps the results of its pure computations next to its code, under the same key (keptResults.ts).
+  if (dir) (globalThis as Record<symbol, unknown>)[Symbol.for('clem-registry.keptResults')] = path.join(dir, `results-${key}.json`);
   const start = script.runInThisContext() as (...args: unknown[]) => void;
   start.call(module.exports, module.exports, require, module, __filename, __dirname);
 }
@@ -72,13 +75,20 @@ function writeCache(script: Script, file: string): void {
   }
 }
 
-/** Keeps the code of the few most recently written other bundles (other installs may still use them). */
+/** Keeps the code and results of the few most recently written other bundles (other installs may still use them). */
 function removeOld(dir: string, keep: string): void {
   const others = readdirSync(dir)
     .filter((name) => /^cli-[0-9a-f]{32}\.v8$/.test(name) && name !== keep)
     .map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
-  for (const old of others.slice(KEEP_OTHERS)) unlinkSync(path.join(dir, old.name));
+  for (const old of others.slice(KEEP_OTHERS)) {
+    unlinkSync(path.join(dir, old.name));
+    try {
+      unlinkSync(path.join(dir, old.name.replace(/^cli-(.*)\.v8$/, 'results-$1.json')));
+    } catch {
+      // that bundle kept no results
+    }
+  }
 }
 
 run();

@@ -87,11 +87,14 @@ test('the code of older bundles is removed but for the newest three', () => {
   const [ours] = cacheFiles(home);
   rmSync(path.join(folder, ours));
   const old = ['1', '2', '3', '4', '5'].map((d) => `cli-${d.repeat(32)}.v8`);
+  const results = (name: string) => name.replace(/^cli-(.*)\.v8$/, 'results-$1.json');
   old.forEach((name, i) => {
     writeFileSync(path.join(folder, name), 'old');
     utimesSync(path.join(folder, name), new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
+    // The kept results of the same bundles go with their code.
+    writeFileSync(path.join(folder, results(name)), '{}');
   });
   writeFileSync(path.join(folder, 'notes.txt'), 'not ours');
   run(home);
-  assert.deepEqual(cacheFiles(home), [...old.slice(2), ours, 'notes.txt'].sort());
+  assert.deepEqual(cacheFiles(home), [...old.slice(2), ...old.slice(2).map(results), ours, 'notes.txt'].sort());
 });

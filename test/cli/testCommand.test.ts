@@ -20,7 +20,19 @@ writeScriptedGguf(path.join(dir, 'marker.gguf'), {
   next: replyChain('<0x0A>', ['Blue', '.', '<|im', '_end|>']),
 });
 const entry = (name: string, eos: string) => ({ model_name: name, backend: 'llamacpp', huggingface_id: 'test/scripted', model_config: { filename: '*.gguf', premade_chat_template: false, custom_chat_template: CHATML, eos_to_cull: eos } });
-writeFileSync(path.join(dir, 'model_registry.json'), JSON.stringify([entry('good', '<\\|im_end\\|>'), entry('bad', '<|im_end|>')], null, 2));
+const hfEntry = (name: string, eos: string) => ({ model_name: name, backend: 'huggingface_local', huggingface_id: 'test/scripted-hf', model_config: { premade_chat_template: false, custom_chat_template: CHATML, eos_to_cull: eos, padding_side: 'left' } });
+writeFileSync(path.join(dir, 'model_registry.json'), JSON.stringify([entry('good', '<\\|im_end\\|>'), entry('bad', '<|im_end|>'), hfEntry('hf-good', '<\\|im_end\\|>'), hfEntry('hf-bad', '<|im_end|>')], null, 2));
+
+/** A Hugging Face cache that holds the scripted GGUF for test/scripted, as huggingface_hub lays it out. */
+function cachedHub(): string {
+  const hub = path.join(dir, 'hub');
+  const snapshot = path.join(hub, 'models--test--scripted', 'snapshots', 'r1');
+  mkdirSync(snapshot, { recursive: true });
+  mkdirSync(path.join(hub, 'models--test--scripted', 'refs'), { recursive: true });
+  writeFileSync(path.join(hub, 'models--test--scripted', 'refs', 'main'), 'r1');
+  copyFileSync(path.join(dir, 'marker.gguf'), path.join(snapshot, 'marker.gguf'));
+  return hub;
+}
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, 'test', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, HF_HUB_CACHE: path.join(dir, 'empty-hub') } });
@@ -76,13 +88,7 @@ describe('clem-registry test', { skip }, () => {
   });
 
   it('tests every llamacpp entry with --all, each with its GGUF from the cache, and sums them up', () => {
-    // A cache that holds the scripted GGUF for test/scripted, as huggingface_hub lays it out.
-    const hub = path.join(dir, 'hub');
-    const snapshot = path.join(hub, 'models--test--scripted', 'snapshots', 'r1');
-    mkdirSync(snapshot, { recursive: true });
-    mkdirSync(path.join(hub, 'models--test--scripted', 'refs'), { recursive: true });
-    writeFileSync(path.join(hub, 'models--test--scripted', 'refs', 'main'), 'r1');
-    copyFileSync(path.join(dir, 'marker.gguf'), path.join(snapshot, 'marker.gguf'));
+    const hub = cachedHub();
     const withOthers = JSON.stringify([
       entry('good', '<\\|im_end\\|>'), entry('bad', '<|im_end|>'), entry('good', 'shadowed'),
       { model_name: 'remote', backend: 'openai', model_id: 'gpt-4o' },
@@ -99,6 +105,51 @@ describe('clem-registry test', { skip }, () => {
     const both = run('all.json', '--all', '--model', 'good');
     assert.equal(both.status, 2);
     assert.match(both.stderr, /either --model NAME or --all/);
+  });
+
+  it('runs a huggingface_local entry on --gguf with llama.cpp standing in for transformers, in the same JSON shape', () => {
+    const good = run('model_registry.json', '--model', 'hf-good', '--gguf', 'marker.gguf', '--max-tokens', '8', '--format', 'json');
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    const report = JSON.parse(good.stdout) as { verdict: string; stages: { id: string; facts: { label: string; value: string }[] }[]; output: Record<string, string | null>; problems: { code: string }[] };
+    assert.deepEqual(Object.keys(report), ['verdict', 'stages', 'output', 'problems']);
+    assert.equal(report.verdict, 'pass');
+    assert.deepEqual(report.stages.map((s) => s.id), ['entry', 'model-file', 'load', 'template', 'generate', 'post-process', 'verdict']);
+    // The EOS </s> stays in the decoded sequence; the pad step (pad = EOS) removes it, eos_to_cull the marker text.
+    assert.ok(report.output.raw!.endsWith('<|im_start|>assistant\nBlue.<|im_end|></s>'), report.output.raw!);
+    assert.equal(report.output.stripped, 'Blue.<|im_end|></s>');
+    assert.equal(report.output.split, null);
+    assert.equal(report.output.unpadded, 'Blue.<|im_end|>');
+    assert.equal(report.output.culled, 'Blue.');
+    assert.ok(report.stages.find((s) => s.id === 'generate')!.facts.some((f) => f.label === 'llama.cpp stands in for transformers'));
+
+    const bad = run('model_registry.json', '--model', 'hf-bad', '--gguf', 'marker.gguf', '--max-tokens', '8', '--format', 'json');
+    assert.equal(bad.status, 1, bad.stderr);
+    const failed = JSON.parse(bad.stdout) as { verdict: string; output: Record<string, string | null>; problems: { code: string }[] };
+    assert.equal(failed.output.culled, 'Blue.||');
+    assert.ok(failed.problems.some((p) => p.code === 'end-marker-left'));
+
+    const text = run('model_registry.json', '--model', 'hf-good', '--gguf', 'marker.gguf', '--max-tokens', '8');
+    assert.match(text.stdout, /Test of model entry "hf-good": PASS/);
+    const none = run('model_registry.json', '--model', 'hf-good', '--format', 'json');
+    assert.equal(none.status, 2);
+    assert.ok((JSON.parse(none.stdout) as { problems: { code: string }[] }).problems.some((p) => p.code === 'model-file-missing'));
+  });
+
+  it('covers the huggingface_local entries that --all names a GGUF for with --gguf NAME=PATH, and lists the others', () => {
+    const hub = cachedHub();
+    writeFileSync(path.join(dir, 'mixed.json'), JSON.stringify([entry('good', '<\\|im_end\\|>'), hfEntry('hf-good', '<\\|im_end\\|>'), hfEntry('hf-none', '<\\|im_end\\|>')]));
+    const runAll = (...args: string[]) => spawnSync(process.execPath, [BIN, 'test', 'mixed.json', '--all', '--max-tokens', '8', ...args], { cwd: dir, encoding: 'utf8', timeout: 240_000, env: { ...process.env, HF_HUB_CACHE: hub } });
+    const json = runAll('--gguf', 'hf-good=marker.gguf', '--format', 'json');
+    assert.equal(json.status, 0, json.stderr);
+    const reports = JSON.parse(json.stdout) as { model: string; verdict: string }[];
+    assert.deepEqual(reports.map((r) => [r.model, r.verdict]), [['good', 'pass'], ['hf-good', 'pass']]);
+    assert.match(json.stderr, /Not tested \(huggingface_local without a GGUF; name one with --gguf NAME=PATH\): hf-none/);
+    const unknown = runAll('--gguf', 'nobody=marker.gguf');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /has no llamacpp or huggingface_local entry named 'nobody'/);
+    const bare = runAll('--gguf', 'marker.gguf');
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /with --all, --gguf takes NAME=PATH/);
   });
 
   it('fails when the name is in no entry, as clemcore\'s lookup does', () => {

@@ -147,6 +147,11 @@ describe('Test model entry on real llama.cpp', { skip }, () => {
       const p = r.problems.find((q) => q.code === 'model-file-missing')!;
       assert.match(p.message, /No file found in test\/scripted-GGUF that match \*Q4_K_M\.gguf/);
       assert.match(p.message, /model-q8_0\.gguf/);
+      // A repository the cache does not hold: one sentence ends, the next begins, and no "..".
+      const uncached = await run([{ ...llamacppEntry('m', {}), huggingface_id: 'test/not-cached' }], 'm', undefined);
+      const missing = uncached.problems.find((q) => q.code === 'model-file-missing')!;
+      assert.match(missing.message, /test\/not-cached is not in the Hugging Face cache .* or point to the GGUF file directly\. Set clemRegistry\.modelFiles/);
+      assert.doesNotMatch(missing.message, /\.\./);
       const given = await run([llamacppEntry('m', {})], 'm', path.join(dir, 'absent.gguf'));
       assert.equal(given.verdict, 'error');
       assert.ok(codes(given).includes('model-file-missing'));

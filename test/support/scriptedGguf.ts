@@ -13,6 +13,7 @@ export interface ScriptedGgufOptions {
   chatTemplate?: string; // written as tokenizer.chat_template when given
   bosToken?: string; // default '<s>'
   eosToken?: string; // default '</s>'
+  padToken?: string; // written as tokenizer.ggml.padding_token_id when given
   addBosToken?: boolean; // default true
   contextLength?: number; // default 512
   name?: string; // general.name
@@ -33,6 +34,7 @@ interface Script {
   types: number[];
   bos: number;
   eos: number;
+  pad?: number;
   /** token id -> successor id, for the tokens that have one. */
   next: Map<number, number>;
 }
@@ -60,6 +62,7 @@ function script(options: ScriptedGgufOptions): Script {
   const ensure = (text: string, type: number) => ids.get(text) ?? (add(text, type), texts.length - 1);
   const bos = ensure(options.bosToken ?? DEFAULT_BOS, TYPE.control);
   const eos = ensure(options.eosToken ?? DEFAULT_EOS, TYPE.control);
+  const pad = options.padToken === undefined ? undefined : ensure(options.padToken, TYPE.control);
   const next = new Map<number, number>();
   for (const [from, to] of options.next) {
     const a = ensure(from, TYPE.normal);
@@ -70,7 +73,7 @@ function script(options: ScriptedGgufOptions): Script {
     }
     next.set(a, b);
   }
-  return { texts, types, bos, eos, next };
+  return { texts, types, bos, eos, pad, next };
 }
 
 /** The successor chain of a reply: after -> reply[0] -> reply[1] -> ... -> end (default: the EOS token, '</s>' unless the GGUF names another). */
@@ -232,6 +235,7 @@ function metadata(s: Script, options: ScriptedGgufOptions, nEmbd: number, alignm
     // SentencePiece's default (true) would put a space after every special token of a rendered prompt.
     ['tokenizer.ggml.add_space_prefix', 'bool', false],
   );
+  if (s.pad !== undefined) kvs.push(['tokenizer.ggml.padding_token_id', 'uint32', s.pad]);
   if (options.chatTemplate !== undefined) kvs.push(['tokenizer.chat_template', 'string', options.chatTemplate]);
   return kvs;
 }

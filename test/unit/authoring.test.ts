@@ -175,13 +175,13 @@ describe('template hover', () => {
 });
 
 describe('entry lenses', () => {
-  it('offers Test entry on llamacpp entries and Preview template on entries with a chat template', () => {
+  it('offers Test entry on llamacpp and huggingface_local entries and Preview template on entries with a chat template', () => {
     const llama = '{"model_name": "m", "backend": "llamacpp", "huggingface_id": "a/b", "model_config": {}}';
     const hf = '{"model_name": "h", "backend": "huggingface_local", "huggingface_id": "a/c", "model_config": {}}';
     const api = '{"model_name": "o", "backend": "openai", "model_id": "x", "model_config": {}}';
     const text = `[${llama}, ${hf}, ${api}]`;
     const lenses = entryLenses(new RegistryDocument(text, {}));
-    assert.deepEqual(lenses.map((l) => [l.index, l.modelName, l.action]), [[0, 'm', 'test'], [0, 'm', 'preview'], [1, 'h', 'preview']]);
+    assert.deepEqual(lenses.map((l) => [l.index, l.modelName, l.action]), [[0, 'm', 'test'], [0, 'm', 'preview'], [1, 'h', 'test'], [1, 'h', 'preview']]);
     assert.equal(text[lenses[2].at.offset], '{');
     const single = entryLenses(new RegistryDocument(llama, {}));
     assert.deepEqual(single.map((l) => [l.index, l.action]), [[0, 'test'], [0, 'preview']]);

@@ -91,6 +91,12 @@ describe('backend', () => {
     const diags = expectDiagnostics(text, ['unknown-backend']);
     assert.deepEqual(diags.find((d) => d.code === 'unknown-backend')!.data?.suggestions?.[0], 'llamacpp');
   });
+  it('names the new name of a renamed backend', () => {
+    const text = markAt(registry(entry('huggingface_local', { backend: 'huggingface' })), '"huggingface"');
+    const found = expectDiagnostics(text, ['unknown-backend']).find((d) => d.code === 'unknown-backend')!;
+    assert.deepEqual(found.data?.suggestions, ['huggingface_local']);
+    assert.match(found.message, /before February 2024; it is `huggingface_local` since/);
+  });
   it('knows which backends a version has', () => {
     const text = registry(entry('vllm'));
     expectDiagnostics(markAt(text, '"vllm"'), ['removed-backend']);

@@ -1,6 +1,6 @@
 // What clemcore does to the text a model generated before the game sees it, one function per backend's text path
-// (spec: ../shared/spec/clemcore-runtime.md §2.1–2.4, §3.1). Test model entry runs the llamacpp path on a real
-// completion; the dry run runs every path on a probe reply. Python's semantics throughout: str.strip() as
+// (spec: ../shared/spec/clemcore-runtime.md §2.1–2.4, §3.1). Test model entry runs the llamacpp and huggingface_local
+// paths on a real completion; the dry run runs every path on a probe reply. Python's semantics throughout: str.strip() as
 // str.isspace() sees it, str.rsplit, str.replace, and re.sub / re.split through pyre (re.sub on a translated
 // JavaScript RegExp where one is equivalent, under a time limit).
 import { parsePattern, split } from '../pyre';
@@ -41,6 +41,17 @@ export interface DecodeFacts {
   prompt?: string;
   /** The pad token's text: the tokenizer's pad token, else its EOS (clemcore sets pad = EOS when there is none). */
   padToken?: string;
+  /**
+   * The CoT answer's round trip: `tokenizer(answer)` (special tokens added, as by default), cut to `maxTokens`, then
+   * `tokenizer.decode` (special tokens kept). Without it the round trip is taken as the identity.
+   */
+  answerTokens?: AnswerTokens;
+}
+
+export interface AnswerTokens {
+  encode(text: string): number[];
+  decode(ids: number[]): string;
+  maxTokens: number;
 }
 
 type Path = (raw: string, config: Record<string, unknown>, decode?: DecodeFacts) => TextPathResult;
@@ -118,7 +129,7 @@ export function huggingfaceTextPath(raw: string, config: Record<string, unknown>
   }
   const culled = cull(stages, text, config, decode.probe);
   if (culled.reply === undefined || !isTruthy(config.cot_output)) return culled;
-  return cotSplit(stages, culled.reply, config);
+  return cotSplit(stages, culled.reply, config, decode.answerTokens);
 }
 
 /**
@@ -188,10 +199,10 @@ function cull(stages: TextPathStage[], text: string, config: Record<string, unkn
  * split_and_clean_cot_output (3.3 and 3.7; spec §2.1 `cot_start_tag`, `cot_end_tag`): a truthy `cot_start_tag` removed
  * with literal str.replace, `re.split(cot_end_tag, text)`, the reasoning = the first piece, the answer = the last
  * piece when there are two or more, else "". The answer is then re-tokenized, cut to max_tokens, decoded and
- * stripped; the re-tokenizing is taken as the identity here (a tokenizer that adds a BOS on encode would put its
- * text in front [inf]).
+ * stripped, with `tokens` when given; else that round trip is taken as the identity (a tokenizer that adds a BOS on
+ * encode would put its text in front [inf]).
  */
-function cotSplit(stages: TextPathStage[], text: string, config: Record<string, unknown>): TextPathResult {
+function cotSplit(stages: TextPathStage[], text: string, config: Record<string, unknown>, tokens?: AnswerTokens): TextPathResult {
   const start = config.cot_start_tag;
   if (isTruthy(start)) {
     if (typeof start !== 'string') {
@@ -221,12 +232,19 @@ function cotSplit(stages: TextPathStage[], text: string, config: Record<string, 
     stages.push({ name: 'cot_end_tag', error: 'ValueError: the last piece of re.split is None (a group of cot_end_tag that did not take part), which the tokenizer cannot encode' });
     return { stages };
   }
-  const answer = pythonStrip(last);
+  let roundTrip = last;
+  let cut = '';
+  if (tokens) {
+    const ids = tokens.encode(last);
+    roundTrip = tokens.decode(ids.length > tokens.maxTokens ? ids.slice(0, tokens.maxTokens) : ids);
+    cut = ids.length > tokens.maxTokens ? ` It is re-tokenized to ${ids.length} tokens, cut to max_tokens ${tokens.maxTokens} and decoded.` : ` It is re-tokenized (${ids.length} tokens, within max_tokens ${tokens.maxTokens}) and decoded.`;
+  }
+  const answer = pythonStrip(roundTrip);
   const cot = pieces[0] ?? '';
   stages.push({
     name: 'cot_end_tag',
     text: answer,
-    note: pieces.length < 2 ? 'cot_end_tag does not match: clemcore takes the whole text as reasoning and the answer is "".' : `re.split gives ${pieces.length} pieces: the reasoning is the first, the answer the last (stripped).`,
+    note: (pieces.length < 2 ? 'cot_end_tag does not match: clemcore takes the whole text as reasoning and the answer is "".' : `re.split gives ${pieces.length} pieces: the reasoning is the first, the answer the last (stripped).`) + cut,
   });
   return { stages, reply: answer, cot };
 }

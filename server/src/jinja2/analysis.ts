@@ -6,6 +6,7 @@ import { parse, tokenize } from '@huggingface/jinja';
 import { JinjaLexError, tokenizeWithPositions, type PositionedToken } from './positionedLexer';
 import { errorText, lexProblem, parseProblem, type TemplateProblem } from './syntaxProblems';
 import { isNode } from './libraryAst';
+import { keepingResults, keepResult, keptResult } from '../keptResults';
 
 export interface TemplateAnalysis {
   problem?: TemplateProblem;
@@ -48,11 +49,16 @@ export function analyzeTemplate(template: string): TemplateAnalysis {
     }
   }
   let analysis: TemplateAnalysis;
-  try {
-    analysis = analyzeUncached(template);
-  } catch {
-    // An internal failure must not break the whole check: say nothing about this template.
-    analysis = { readsMessages: true, readsAddGenerationPrompt: true, extensionTags: [] };
+  const kept = keptResult(KEPT_KIND, template) as KeptAnalysis | undefined;
+  if (kept) analysis = fromKept(template, kept);
+  else {
+    try {
+      analysis = analyzeUncached(template);
+    } catch {
+      // An internal failure must not break the whole check: say nothing about this template.
+      analysis = { readsMessages: true, readsAddGenerationPrompt: true, extensionTags: [] };
+    }
+    if (keepingResults()) keepResult(KEPT_KIND, template, toKept(analysis));
   }
   if (sameLength) sameLength.push({ template, analysis, used: ++clock });
   else cache.set(template.length, [{ template, analysis, used: ++clock }]);
@@ -68,6 +74,39 @@ function evictOldest(): void {
   list.splice(list.indexOf(oldest), 1);
   if (!list.length) cache.delete(oldest.template.length);
   cached--;
+}
+
+const KEPT_KIND = 'template-analysis';
+
+/** An analysis as kept between runs of the command line (keptResults.ts): `reads` is found again when asked for. */
+interface KeptAnalysis {
+  problem?: TemplateProblem;
+  readsMessages: boolean;
+  readsAddGenerationPrompt: boolean;
+  bound?: string[];
+  extensionTags: { name: string; start: number; end: number }[];
+}
+
+function toKept(analysis: TemplateAnalysis): KeptAnalysis {
+  // `reads` is left out: it is a getter that lexes the template for positions, which few rules ask for.
+  const { problem, readsMessages, readsAddGenerationPrompt, bound, extensionTags } = analysis;
+  return { problem, readsMessages, readsAddGenerationPrompt, bound: bound && [...bound], extensionTags };
+}
+
+function fromKept(template: string, kept: KeptAnalysis): TemplateAnalysis {
+  const analysis: TemplateAnalysis = { readsMessages: kept.readsMessages, readsAddGenerationPrompt: kept.readsAddGenerationPrompt, extensionTags: kept.extensionTags };
+  if (kept.problem) analysis.problem = kept.problem;
+  if (!kept.bound) return analysis;
+  analysis.bound = new Set(kept.bound);
+  let reads: TemplateAnalysis['reads'];
+  Object.defineProperty(analysis, 'reads', {
+    enumerable: true,
+    get() {
+      reads ??= analyzeUncached(template).reads;
+      return reads;
+    },
+  });
+  return analysis;
 }
 
 /** For tests and benchmarks. */

@@ -6,6 +6,7 @@ import { analyzeTemplate, type TemplateAnalysis } from './analysis';
 import { PROFILES, type TemplateEnvironment } from './environments';
 import { lex, type LexLayout, type TagSpan, type WhitespaceRemoval } from './jinja2Lexer';
 import { renderTemplate } from './render';
+import { keepResult, keptResult } from '../keptResults';
 
 export type WhitespaceKind =
   /** The template's last line break, which keep_trailing_newline=False drops, where it would otherwise be rendered. */
@@ -72,10 +73,15 @@ export function whitespaceDifferences(template: string, environment: TemplateEnv
   if (!known) cache.set(analysis, (known = {}));
   let found = known[environment];
   if (!found) {
-    try {
-      found = findDifferences(template, environment);
-    } catch {
-      found = []; // a template jinja2's lexer rejects: the syntax check speaks for it
+    const input = `${environment}\u0000${template}`;
+    found = keptResult('template-whitespace', input) as WhitespaceDifference[] | undefined;
+    if (!found) {
+      try {
+        found = findDifferences(template, environment);
+      } catch {
+        found = []; // a template jinja2's lexer rejects: the syntax check speaks for it
+      }
+      keepResult('template-whitespace', input, found);
     }
     known[environment] = found;
   }

@@ -33,7 +33,7 @@ export const REGISTRY_FILE_NAME = 'model_registry.json';
 /** The client command that reveals a range of a document: `[uri, range]` (the code lens's link to the winning entry). */
 export const GO_TO_ENTRY_COMMAND = 'clemRegistry.goToEntry';
 
-/** "Test model entry" on a llamacpp entry: `[uri, entryIndex, modelName]`. */
+/** "Test model entry" on a llamacpp or huggingface_local entry: `[uri, entryIndex, modelName]`. */
 export const TEST_ENTRY_COMMAND = 'clemRegistry.testEntry';
 
 /** "Preview template" on an entry with a chat template: `[uri, entryIndex, modelName]`. */

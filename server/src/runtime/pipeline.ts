@@ -1,20 +1,24 @@
 // "Test model entry": one registry entry through clemcore's llamacpp pipeline, stage by stage — which entry a lookup
 // returns, the GGUF it resolves to, loading, the rendered prompt, greedy generation and post-processing — and a
-// verdict. Runs in the test worker process (llama.cpp can abort it on a malformed file).
-import { statSync } from 'node:fs';
-import { matchSpans, parsePattern, search } from '../pyre';
+// verdict; huggingface_local entries through transformers' text path with llama.cpp standing in (hfLocal.ts). Runs
+// in the test worker process (llama.cpp can abort it on a malformed file).
 import { ensureAlternatingRoles, SAMPLE_CONVERSATION, type ChatMessage } from '../clemcore/conversation';
 import { chatSetup, type SpecialString } from './chatFormat';
 import { renderTemplate } from '../jinja2';
 import { entriesNamed, loadRegistry, lookupModel, ordinal, type FoundEntry, type LoadedRegistry, type RegistrySource } from './entryLookup';
-import { GgufError, readGgufMetadata, summarizeGguf, tokenType, type GgufMetadata } from './gguf';
+import { GgufError, readGgufMetadata, summarizeGguf, type GgufMetadata } from './gguf';
 import { readGgufTensorTable } from './ggufTensors';
 import type { Token } from 'node-llama-cpp';
 import type { LlamaEngine, LoadedModel } from './llama';
 import { hubCache, resolveGguf } from './modelFiles';
-import { llamacppTextPath, pythonStrip, type TextPathStageName } from '../clemcore/textPath';
-import { verdictOf, type EntryTestReport, type Fact, type Outputs, type Problem, type ProblemLevel, type Stage, type StageId } from './report';
+import { llamacppTextPath, type TextPathStageName } from '../clemcore/textPath';
+import { verdictOf, type EntryTestReport, type Problem, type ProblemLevel, type Stage, type StageId } from './report';
+import { after, bytes, LATER, modelFileSize, ReportBuilder, sentence, withoutFullStop, type StageListener } from './reportBuilder';
 import { isDict } from '../clemcore/python';
+import { checkReply, specialTexts, tokenView } from './replyChecks';
+import { clemcoreTextVersion, hfGenerateStage, hfModelFileStage, hfPostProcessStage, hfTemplateStage, hfUnsupported, type HfSide } from './hfLocal';
+
+export type { StageListener } from './reportBuilder';
 
 export interface EntryTestRequest {
   /** The registry under test, read as the working directory's model_registry.json. */
@@ -38,71 +42,6 @@ export interface EntryTestRequest {
   threads?: number;
 }
 
-/** Reports each stage as soon as it is done, so a crash of the process loses nothing that was found. */
-export type StageListener = (stage: Stage, problems: Problem[]) => void;
-
-class ReportBuilder {
-  readonly stages: Stage[] = [];
-  readonly problems: Problem[] = [];
-  readonly output: Outputs = { raw: null, stripped: null, split: null, culled: null };
-  private current: Stage | undefined;
-
-  constructor(private readonly listener: StageListener | undefined) {}
-
-  begin(id: StageId): Stage {
-    this.end();
-    this.current = { id, status: 'ok', facts: [] };
-    return this.current;
-  }
-
-  fact(label: string, value: string, source?: string, block?: boolean | 'plain'): void {
-    const f: Fact = { label, value };
-    if (source) f.source = source;
-    if (block) f.block = true;
-    if (block === 'plain') f.plain = true;
-    this.current!.facts.push(f);
-  }
-
-  problem(code: string, level: ProblemLevel, message: string): void {
-    const stage = this.current!;
-    this.problems.push({ code, level, stage: stage.id, message });
-    const status = level === 'warning' ? 'warning' : 'failed';
-    if (stage.status === 'ok' || (stage.status === 'warning' && status === 'failed')) stage.status = status;
-  }
-
-  log(lines: string[]): void {
-    if (lines.length) this.current!.log = lines;
-  }
-
-  /** Marks the stages that were never reached. */
-  skip(ids: StageId[], why: string): void {
-    this.end();
-    for (const id of ids) {
-      if (this.stages.some((s) => s.id === id)) continue;
-      const stage: Stage = { id, status: 'skipped', facts: [{ label: 'Skipped', value: why }] };
-      this.stages.push(stage);
-      this.listener?.(stage, []);
-    }
-  }
-
-  end(): void {
-    if (!this.current) return;
-    const stage = this.current;
-    this.current = undefined;
-    this.stages.push(stage);
-    this.listener?.(stage, this.problems.filter((p) => p.stage === stage.id));
-  }
-}
-
-const LATER: StageId[] = ['entry', 'model-file', 'load', 'template', 'generate', 'post-process'];
-const after = (id: StageId) => LATER.slice(LATER.indexOf(id) + 1);
-
-function bytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
-  return `${(n / 2 ** 10).toFixed(1)} KiB`;
-}
-
 function where(found: FoundEntry): string {
   return `the ${ordinal(found.index + 1)} entry of ${found.registry}`;
 }
@@ -113,37 +52,53 @@ export async function testEntry(request: EntryTestRequest, engine: () => Promise
   const entry = entryStage(r, request);
   if (!entry) return finish(r, request, after('entry'), 'the entry could not be found');
   const config = isDict(entry.entry.model_config) ? entry.entry.model_config : {};
-  if (entry.entry.backend !== 'llamacpp') {
-    r.problem('not-llamacpp', 'error', `The entry's backend is ${JSON.stringify(entry.entry.backend)}; only llamacpp entries can be run here. "Preview template" renders other backends' templates.`);
-    return finish(r, request, after('entry'), 'the entry does not use the llamacpp backend');
+  const version = clemcoreTextVersion(request.clemcoreVersion);
+  let file: string | undefined;
+  let hf: HfSide | undefined;
+  if (entry.entry.backend === 'huggingface_local') {
+    r.standIn = 'with llama.cpp and this GGUF standing in for transformers and the model\'s weights';
+    const found = hfModelFileStage(r, request, entry.entry, config, version);
+    file = found?.file;
+    hf = found?.hf;
+  } else {
+    file = modelFileStage(r, request, entry.entry, config);
   }
-
-  const file = modelFileStage(r, request, entry.entry, config);
   if (!file) return finish(r, request, after('model-file'), 'there is no model file to load');
 
   r.begin('load');
+  // A GGUF that stands in for transformers says nothing about clemcore when it does not load: that is an error.
+  const loadLevel = hf ? 'error' : 'fail';
   let meta: GgufMetadata;
   try {
     meta = readGgufMetadata(file);
   } catch (err) {
-    r.problem('load-failed', 'fail', `The model file cannot be read as a GGUF: ${withoutFullStop(err instanceof GgufError ? err.message : String(err))}.`);
+    r.problem('load-failed', loadLevel, `The model file cannot be read as a GGUF: ${withoutFullStop(err instanceof GgufError ? err.message : String(err))}.`);
     return finish(r, request, after('load'), 'the model did not load');
   }
   try {
     readGgufTensorTable(file, meta);
   } catch (err) {
     if (!(err instanceof GgufError)) throw err;
-    r.problem('load-failed', 'fail', `The model file is corrupt: ${err.message}. llama.cpp makes the same check when it opens a GGUF and refuses the file, so llama-cpp-python (clemcore's llamacpp backend) cannot load it either.`);
+    r.problem('load-failed', loadLevel, hf
+      ? `The GGUF that stands in for the model is corrupt: ${sentence(err.message)} llama.cpp refuses such a file; this says nothing about the entry, whose weights transformers loads from huggingface_id.`
+      : `The model file is corrupt: ${sentence(err.message)} llama.cpp makes the same check when it opens a GGUF and refuses the file, so llama-cpp-python (clemcore's llamacpp backend) cannot load it either.`);
     return finish(r, request, after('load'), 'the model did not load');
   }
-  const loaded = await loadStage(r, request, file, config, meta, engine);
+  const loaded = await loadStage(r, request, file, config, meta, engine, hf !== undefined);
   if (!loaded) return finish(r, request, after('load'), 'the model did not load');
   try {
-    const prompt = templateStage(r, request, config, meta, loaded);
-    if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
-    const raw = await generateStage(r, request, prompt, loaded, meta);
-    if (raw === undefined) return finish(r, request, after('generate'), 'nothing was generated');
-    postProcessStage(r, raw, config, meta);
+    if (hf) {
+      const prompt = hfTemplateStage(r, request, entry.entry, config, meta, loaded.model, hf);
+      if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
+      const decoded = await hfGenerateStage(r, request, config, prompt, loaded.model, meta, hf);
+      hfPostProcessStage(r, request, decoded, config, meta, loaded.model, prompt, hf);
+    } else {
+      const prompt = templateStage(r, request, config, meta, loaded);
+      if (prompt === undefined) return finish(r, request, after('template'), 'there is no prompt');
+      const raw = await generateStage(r, request, prompt, loaded, meta);
+      if (raw === undefined) return finish(r, request, after('generate'), 'nothing was generated');
+      postProcessStage(r, raw, config, meta);
+    }
   } finally {
     await loaded.model.dispose();
   }
@@ -156,7 +111,7 @@ function finish(r: ReportBuilder, request: Pick<EntryTestRequest, 'modelName'>, 
   r.begin('verdict').status = verdict === 'pass' ? 'ok' : 'failed';
   const reasons = r.problems.filter((p) => p.level !== 'warning');
   r.fact('Verdict', verdict);
-  if (verdict === 'pass') r.fact('Why', 'clemcore would load this entry, render the prompt, generate, and hand the game a clean reply.');
+  if (verdict === 'pass') r.fact('Why', `clemcore would load this entry, render the prompt, generate, and hand the game a clean reply${r.standIn ? ` (${r.standIn})` : ''}.`);
   for (const p of reasons) r.fact(p.level === 'error' ? 'Could not test' : 'Fails', `${p.code}: ${p.message}`);
   r.end();
   return { model: request.modelName, verdict, stages: r.stages, output: r.output, problems: r.problems };
@@ -169,8 +124,8 @@ function entryStage(r: ReportBuilder, request: EntryTestRequest): FoundEntry | u
   const registries: LoadedRegistry[] = [loadRegistry(request.registry, request.clemcoreVersion)];
   if (request.packaged) registries.push(loadRegistry(request.packaged, request.clemcoreVersion));
   for (const reg of registries) {
-    if (reg.ignored) r.problem('registry-ignored', reg === registries[0] ? 'fail' : 'warning', `clemcore ignores ${reg.label}: ${reg.ignored}.`);
-    if (reg.note) r.problem('registry-entries-dropped', 'warning', `${reg.label}: ${reg.note}.`);
+    if (reg.ignored) r.problem('registry-ignored', reg === registries[0] ? 'fail' : 'warning', sentence(`clemcore ignores ${reg.label}: ${reg.ignored}`));
+    if (reg.note) r.problem('registry-entries-dropped', 'warning', sentence(`${reg.label}: ${reg.note}`));
   }
   r.fact('Model name', request.modelName);
   r.fact('Registries searched', registries.map((x) => x.label).join(', then '), 'clemcore\'s order: the working directory\'s registry, then the packaged one');
@@ -199,6 +154,15 @@ function entryStage(r: ReportBuilder, request: EntryTestRequest): FoundEntry | u
   if (named.length > 1) r.fact('Entries with this name', named.map(where).join('; '));
   r.fact('Tested', where(tested));
   r.fact('Backend', String(tested.entry.backend));
+  const backend = tested.entry.backend;
+  const unsupported = backend === 'huggingface_local'
+    ? hfUnsupported(isDict(tested.entry.model_config) ? tested.entry.model_config : {}, clemcoreTextVersion(request.clemcoreVersion))
+    : backend === 'llamacpp' ? undefined : `The entry's backend is ${JSON.stringify(backend)}; only llamacpp and huggingface_local entries can be run here. "Preview template" renders other backends' templates.`;
+  if (unsupported) {
+    r.problem('backend-not-supported', 'error', unsupported);
+    r.end();
+    return undefined;
+  }
   r.end();
   return tested;
 }
@@ -224,11 +188,11 @@ function modelFileStage(r: ReportBuilder, request: EntryTestRequest, entry: Reco
       r.fact('Matched in the cache', resolved.relative, `snapshot ${resolved.snapshot}`);
     } else if (request.gguf) {
       const why = resolved.files.length ? resolved.error.split('\n')[0] : `${repo} is not in the Hugging Face cache, so clemcore would download it from the hub`;
-      r.problem('model-file-not-cached', 'warning', `${why}. This test uses ${request.gguf.path} instead.`);
+      r.problem('model-file-not-cached', 'warning', `${sentence(why)} This test uses ${request.gguf.path} instead.`);
     } else {
       const held = resolved.files.length ? ` The cached snapshot holds: ${resolved.files.join(', ')}.` : '';
       const code = resolved.error.startsWith('Multiple') ? 'model-file-ambiguous' : 'model-file-missing';
-      r.problem(code, code === 'model-file-ambiguous' ? 'fail' : 'error', `${resolved.error.split('\n')[0]}.${held} Set clemRegistry.modelFiles (or --gguf PATH) to test a GGUF stored elsewhere.`);
+      r.problem(code, code === 'model-file-ambiguous' ? 'fail' : 'error', `${sentence(resolved.error.split('\n')[0])}${held} Set clemRegistry.modelFiles (or --gguf PATH) to test a GGUF stored elsewhere.`);
     }
     const extra = config.additional_files;
     if (Array.isArray(extra) && extra.length) {
@@ -246,17 +210,9 @@ function modelFileStage(r: ReportBuilder, request: EntryTestRequest, entry: Reco
     return undefined;
   }
   if (request.gguf) r.fact('GGUF used', request.gguf.path, request.gguf.source);
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new Error('not a file');
-    r.fact('Size', bytes(st.size));
-  } catch {
-    r.problem('model-file-missing', 'error', `The model file ${file} does not exist or cannot be read.`);
-    r.end();
-    return undefined;
-  }
+  const readable = modelFileSize(r, file);
   r.end();
-  return file;
+  return readable ? file : undefined;
 }
 
 // ---- 3. Load ------------------------------------------------------------------------------------------------------
@@ -279,24 +235,22 @@ function gpuLayersFor(request: EntryTestRequest, config: Record<string, unknown>
  * llama-cpp-python runs the same loader. An exception from node-llama-cpp's own JavaScript, before llama.cpp saw
  * the file, says nothing about clemcore.
  */
-function withoutFullStop(text: string): string {
-  return text.replace(/[\s.]+$/, '');
-}
-
-export function loadFailure(err: unknown, llamaLog: readonly string[]): string {
+export function loadFailure(err: unknown, llamaLog: readonly string[], clemcoresLoader = true): string {
   const message = withoutFullStop(err instanceof Error ? err.message : String(err));
   const found = llamaLog.find((l) => /^error: /.test(l) && !/failed to load model/.test(l));
   const llamaError = found && withoutFullStop(found.replace(/^error: /, ''));
-  if (llamaError) return `llama.cpp failed to load the model: ${llamaError}. llama-cpp-python runs the same loader, so clemcore fails at load too.`;
+  if (llamaError) return `llama.cpp failed to load the model: ${llamaError}.${clemcoresLoader ? ' llama-cpp-python runs the same loader, so clemcore fails at load too.' : ''}`;
+  if (!clemcoresLoader) return `llama.cpp failed to load the model: ${message}.`;
   if (err instanceof Error && err.name !== 'Error') {
     return `node-llama-cpp could not read the file before handing it to llama.cpp (${err.name}: ${message}). That is a limit of node-llama-cpp, so whether llama-cpp-python, which clemcore uses, loads this file is not known.`;
   }
   return `llama.cpp failed to load the model: ${message}.`;
 }
 
-async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: string, config: Record<string, unknown>, meta: GgufMetadata, engine: () => Promise<LlamaEngine>): Promise<Loaded | undefined> {
-  const gpu = gpuLayersFor(request, config);
-  if (!request.honourGpuKeys && ('execute_on' in config || 'gpu_layers_offloaded' in config)) {
+async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: string, config: Record<string, unknown>, meta: GgufMetadata, engine: () => Promise<LlamaEngine>, standIn: boolean): Promise<Loaded | undefined> {
+  const gpu = standIn ? { layers: 'max' as const, source: 'all layers, as transformers\' device_map="auto" puts the model on the GPU when there is one' } : gpuLayersFor(request, config);
+  if (standIn) r.fact('llama.cpp stands in for transformers', 'llama.cpp loads the GGUF\'s quantized weights, where transformers would load huggingface_id\'s weights (AutoModelForCausalLM).');
+  else if (!request.honourGpuKeys && ('execute_on' in config || 'gpu_layers_offloaded' in config)) {
     r.problem('gpu-keys-ignored', 'warning', 'clemcore ignores execute_on and gpu_layers_offloaded (its hasattr check on the model_config dict is always false) and offloads every layer; the test does the same unless you ask it to honour them.');
   }
   const summary = summarizeGguf(meta);
@@ -317,17 +271,19 @@ async function loadStage(r: ReportBuilder, request: EntryTestRequest, file: stri
   } catch (err) {
     await llama.settleLog();
     const log = llama.log.slice(logStart);
-    r.problem('load-failed', 'fail', loadFailure(err, log));
+    r.problem('load-failed', standIn ? 'error' : 'fail', standIn ? `The GGUF that stands in for the model does not load (this says nothing about the entry, whose weights transformers loads): ${loadFailure(err, log, false)}` : loadFailure(err, log));
     r.log(log.slice(-60));
     r.end();
     return undefined;
   }
   r.fact('Backend', model.gpu, request.cpuOnly ? 'the CPU only, as asked (clemcore offloads to the GPU when there is one)' : 'node-llama-cpp tries CUDA, then Vulkan, then the CPU');
   r.fact('GPU layers', `${model.gpuLayers}${model.totalLayers !== undefined ? ` of ${model.totalLayers}` : ''} offloaded`, gpu.source);
-  r.fact('Context', `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
+  r.fact('Context', standIn
+    ? `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the GGUF's trained ${model.trainContextSize})` : ' (the GGUF\'s trained context)'}`
+    : `${model.contextSize} tokens${model.contextSize !== model.trainContextSize ? ` (smaller than the trained ${model.trainContextSize}, which clemcore uses: n_ctx=0)` : ' (the trained context, as clemcore: n_ctx=0)'}`, request.contextSize ? 'the test\'s context setting' : 'the GGUF\'s context_length');
   r.fact('Load time', `${model.loadMs.toFixed(0)} ms`);
   r.fact('Memory', `model file ${bytes(model.modelBytes)}; RAM +${bytes(model.ramUsedBytes)}${model.vramUsedBytes ? `; VRAM +${bytes(model.vramUsedBytes)}` : ''}`, 'the worker\'s resident memory and the GPU\'s used memory, before and after loading');
-  if (request.contextSize && request.contextSize < model.trainContextSize) {
+  if (!standIn && request.contextSize && request.contextSize < model.trainContextSize) {
     r.problem('smaller-context', 'warning', `The test used a ${model.contextSize}-token context; clemcore allocates the trained ${model.trainContextSize} tokens, which needs more memory.`);
   }
   r.end();
@@ -366,7 +322,7 @@ function templateStage(r: ReportBuilder, request: EntryTestRequest, config: Reco
   });
   if (!rendered.ok) {
     const what = rendered.raised ? 'The template raised an exception' : rendered.stage === 'parse' ? 'The template does not parse' : 'The template fails to render';
-    r.problem('template-error', 'fail', `${what}: ${rendered.message}. clemcore fails ${rendered.stage === 'parse' ? 'at load' : 'at the first generation'}.`);
+    r.problem('template-error', 'fail', `${what}: ${sentence(rendered.message)} clemcore fails ${rendered.stage === 'parse' ? 'at load' : 'at the first generation'}.`);
     r.end();
     return undefined;
   }
@@ -399,15 +355,6 @@ function templateStage(r: ReportBuilder, request: EntryTestRequest, config: Reco
 
 // ---- 5. Generate --------------------------------------------------------------------------------------------------
 
-/** Special tokens shown in brackets, so a token-by-token view tells them from text. */
-function tokenView(model: LoadedModel, meta: GgufMetadata, tokens: Token[]): string {
-  return tokens.map((t) => {
-    const type = tokenType(meta, t);
-    const text = model.detokenize([t], true);
-    return type === 'control' || type === 'user_defined' ? `⟦${text}⟧` : `«${text}»`;
-  }).join(' ');
-}
-
 async function generateStage(r: ReportBuilder, request: EntryTestRequest, prompt: Token[], loaded: Loaded, meta: GgufMetadata): Promise<string | undefined> {
   const { model } = loaded;
   r.begin('generate');
@@ -430,58 +377,6 @@ async function generateStage(r: ReportBuilder, request: EntryTestRequest, prompt
 
 // ---- 6. Post-process ----------------------------------------------------------------------------------------------
 
-const REASONING = new Set(['<think>', '</think>']);
-/** End markers by their look, for vocabularies that do not mark them as special. */
-const MARKER_LOOK = /<\|[^|<>\s]{1,40}\|>|<\/s>|<end_of_turn>|<eos>|<\|?end▁of▁sentence\|?>|<｜[^｜<>\s]{1,40}｜>/g;
-
-/** The special-token texts of the vocabulary (control and user-defined tokens), longest first. */
-function specialTexts(meta: GgufMetadata): string[] {
-  const tokens = meta.values.get('tokenizer.ggml.tokens');
-  const types = meta.values.get('tokenizer.ggml.token_type');
-  if (!Array.isArray(tokens) || !Array.isArray(types)) return [];
-  const out = new Set<string>();
-  tokens.forEach((t, i) => {
-    if (typeof t === 'string' && t.length >= 2 && (types[i] === 3 || types[i] === 4) && !REASONING.has(t)) out.add(t);
-  });
-  return [...out].sort((a, b) => b.length - a.length);
-}
-
-function markersIn(text: string, specials: string[]): string[] {
-  const found = new Set<string>();
-  for (const s of specials) if (text.includes(s)) found.add(s);
-  for (const m of text.match(MARKER_LOOK) ?? []) found.add(m);
-  return [...found];
-}
-
-/**
- * Where eos_to_cull's matches fall relative to the end markers in the text it culls: markers it removes only in part,
- * and text it removes outside every marker (whitespace next to a marker does not count).
- */
-function cullCoverage(text: string, markers: string[], pattern: unknown): { partial: string[]; outside: string[] } | undefined {
-  if (typeof pattern !== 'string') return undefined;
-  const parsed = parsePattern(pattern);
-  const spans = parsed.ok ? matchSpans(parsed.ast, text, { maxSteps: 5_000_000 }) : undefined;
-  if (!spans) return undefined;
-  const covered = new Uint8Array(text.length);
-  for (const [s, e] of spans) covered.fill(1, s, e);
-  const inMarker = new Uint8Array(text.length);
-  const partial = new Set<string>();
-  for (const m of markers) {
-    for (let at = text.indexOf(m); at >= 0; at = text.indexOf(m, at + m.length)) {
-      inMarker.fill(1, at, at + m.length);
-      const hit = covered.subarray(at, at + m.length).reduce((a, b) => a + b, 0);
-      if (hit > 0 && hit < m.length) partial.add(m);
-    }
-  }
-  const outside: string[] = [];
-  for (const [s, e] of spans) {
-    let piece = '';
-    for (let i = s; i < e; i++) if (!inMarker[i]) piece += text[i];
-    if (piece.trim() !== '' && outside.length < 5) outside.push(piece);
-  }
-  return { partial: [...partial], outside };
-}
-
 // The stages of clemcore's llamacpp text path (clemcore/textPath.ts), which Test model entry shows.
 const STEP_LABEL: Partial<Record<TextPathStageName, string>> = { strip: 'After strip()', output_split_prefix: 'After output_split_prefix (rsplit, last part)', eos_to_cull: 'After re.sub(eos_to_cull, "", …)' };
 const OUTPUT_KEY: Partial<Record<TextPathStageName, 'stripped' | 'split' | 'culled'>> = { strip: 'stripped', output_split_prefix: 'split', eos_to_cull: 'culled' };
@@ -499,7 +394,7 @@ function postProcessStage(r: ReportBuilder, raw: string, config: Record<string, 
     }
     if (step.error) {
       const code = step.name === 'output_split_prefix' ? 'split-prefix-missing' : step.error.startsWith('KeyError') ? 'missing-key' : 'cull-error';
-      r.problem(code, 'fail', `${step.name}: clemcore raises ${step.error}.`);
+      r.problem(code, 'fail', sentence(`${step.name}: clemcore raises ${step.error}`));
     }
     if (step.engine) r.fact('re.sub computed with', step.engine);
     if (step.note && step.name === 'eos_to_cull' && step.text === undefined) r.problem('cull-too-slow', 'fail', `eos_to_cull: ${step.note}`);
@@ -509,28 +404,7 @@ function postProcessStage(r: ReportBuilder, raw: string, config: Record<string, 
     r.end();
     return;
   }
-  const specials = specialTexts(meta);
-  const left = markersIn(reply, specials);
-  const before = markersIn(beforeCull, specials);
-  const cull = cullCoverage(beforeCull, before, config.eos_to_cull);
-  if (cull?.partial.length) {
-    r.problem('end-marker-left', 'fail', `eos_to_cull removes only part of ${cull.partial.map((m) => JSON.stringify(m)).join(', ')}, and the rest stays in the reply. In a Python regex | means OR: escape it as \\| (in the JSON file "\\\\|").`);
-  } else if (left.length) {
-    r.problem('end-marker-left', 'fail', `The reply still holds ${left.map((m) => JSON.stringify(m)).join(', ')} after culling: the game sees it. Make eos_to_cull match it.`);
-  }
-  if (before.length && reply === beforeCull) {
-    r.problem('cull-never-matched', 'fail', `eos_to_cull ${JSON.stringify(config.eos_to_cull)} matched nothing, although the text held ${before.map((m) => JSON.stringify(m)).join(', ')}.`);
-  }
-  if (cull?.outside.length) {
-    r.problem('cull-outside-marker', 'warning', `eos_to_cull also removed ${cull.outside.map((m) => JSON.stringify(m)).join(', ')} outside any end marker: check that the pattern removes only what it should (an unescaped | removes every < and > of a reply).`);
-  }
-  if (/<\/think>/.test(reply)) {
-    const tag = typeof config.cot_end_tag === 'string' ? config.cot_end_tag : undefined;
-    const parsed = tag !== undefined ? parsePattern(tag) : undefined;
-    const matches = parsed?.ok ? search(parsed.ast, reply, 0, { maxSteps: 1_000_000 }) : undefined;
-    r.problem('reasoning-left', 'fail', `The reply still holds the model's reasoning (…</think>).${tag !== undefined ? ` The llamacpp backend does not read cot_output or cot_end_tag${matches ? ' (though the tag would match here)' : ''}.` : ''} Cut it with output_split_prefix "</think>" or an eos_to_cull such as "(?s)<think>.*</think>\\\\s*".`);
-  }
-  if (pythonStrip(reply) === '') r.problem('empty-reply', 'fail', 'After post-processing the reply is empty: the game gets "".');
+  checkReply(r, { reply, beforeCull, culled: reply }, config, specialTexts(meta), 'llamacpp');
   r.fact('Reply clemcore hands to the game', reply, undefined, true);
   r.end();
 }

@@ -53,6 +53,11 @@ export interface Outputs {
   stripped: string | null;
   split: string | null;
   culled: string | null;
+  /** huggingface_local: the text after the pad step (before eos_to_cull). */
+  unpadded?: string | null;
+  /** huggingface_local with cot_output: the reasoning clemcore keeps aside, and the answer the game gets. */
+  cot?: string | null;
+  answer?: string | null;
 }
 
 export interface EntryTestReport {

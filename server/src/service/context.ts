@@ -1,7 +1,7 @@
 // The context each entry rule receives, and the sink it reports into. Rules read the entry's plain value; the
 // syntax tree, which positions need, is built only for entries that have something to report.
 import { nodeAtPath, parseJson, type Node } from './jsonText';
-import { locateIndexed, propertiesOf, type Located, type ObjectIndex } from './topLevelScan';
+import { locateIndexed, propertiesOf, type ElementSpan, type Located, type ObjectIndex } from './topLevelScan';
 import { locateIn, readEntry } from './entryText';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 import { getSchemaSet, type BackendSchema, type SchemaSet } from './schemaSet';
@@ -46,8 +46,10 @@ export class EntryContext {
   readonly valid: boolean;
   /** What the rules derived from the schemas for this backend and version (see `derived`). */
   private readonly derivations: Map<object, unknown>;
-  /** The properties of the entry's objects that `locate` has looked into. */
+  /** The properties of the entry's objects that `locate` has looked into (the entry's own, from the file's scan). */
   private objects?: ObjectIndex;
+  /** Colons outside strings in `text` (its number of properties), when the caller counted them already. */
+  readonly colonCount: number | undefined;
   /** Findings per code so far, and those past the cap (only counted). */
   private readonly listed = new Map<DiagnosticCode, number>();
   private readonly overflow = new Map<DiagnosticCode, { first: EntryDiagnostic; count: number }>();
@@ -60,8 +62,8 @@ export class EntryContext {
     readonly version: string,
     readonly schemas: SchemaSet,
     readonly documentPath: string | undefined,
-    /** Colons outside strings in `text` (its number of properties), when the caller counted them already. */
-    readonly colonCount?: number,
+    /** What the caller's scan of the file found about `text`: its colons outside strings, its own properties. */
+    scanned?: Pick<ElementSpan, 'colons' | 'properties'>,
     /** The local Hugging Face cache's tokenizer facts, when the caller can read them. */
     readonly tokenizerFacts?: TokenizerFactsSource,
     /** The caller knows the text is not strict JSON, so JSON.parse, whose exception costs more, is not tried. */
@@ -71,6 +73,8 @@ export class EntryContext {
     /** A repository's files in the local Hugging Face cache, when the caller can list them. */
     readonly repoFiles?: RepoFilesSource,
   ) {
+    this.colonCount = scanned?.colons;
+    if (scanned?.properties && value !== undefined) this.objects = new Map([[0, scanned.properties]]);
     let v = value;
     this.valid = value !== undefined;
     if (v === undefined) {
@@ -263,7 +267,7 @@ export type EntryRule = (ctx: EntryContext) => void;
 
 // See shapes.ts: a context and a lazy node made per entry and value, kept so that their hidden classes stay.
 {
-  const sample = new EntryContext('{}', {}, '', getSchemaSet(), undefined, 0);
+  const sample = new EntryContext('{}', {}, '', getSchemaSet(), undefined, { colons: 0 });
   keepShape(sample);
   keepShape(sample.lazyNode([], undefined));
 }

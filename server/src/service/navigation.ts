@@ -29,7 +29,7 @@ export function winnerOf(doc: RegistryDocument, offset: number): Span | undefine
 }
 
 /** Backends whose entries can be run with llama.cpp, and those with a chat template to preview. */
-const RUNNABLE = new Set(['llamacpp']);
+const RUNNABLE = new Set(['llamacpp', 'huggingface_local']);
 const WITH_TEMPLATE = new Set(['llamacpp', 'huggingface_local']);
 
 export interface EntryLens {
@@ -40,7 +40,7 @@ export interface EntryLens {
   action: 'test' | 'preview';
 }
 
-/** "Test entry" above each llamacpp entry and "Preview template" above each entry with a chat template. */
+/** "Test entry" above each llamacpp and huggingface_local entry and "Preview template" above each entry with a chat template. */
 export function entryLenses(doc: RegistryDocument): EntryLens[] {
   const out: EntryLens[] = [];
   for (const entry of doc.entries()) {

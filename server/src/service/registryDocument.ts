@@ -1,7 +1,7 @@
 // A registry file under check: validates each entry on its own (reusing the results of unchanged entries),
 // and re-checks only the edited entry (plus the cross-entry rules) when an edit stays inside one entry.
 import { maskLiterals, nonFiniteLiterals, parseJson, propertyNode, type Node, type ParsedJson } from './jsonText';
-import { locate, nestingDepth, scanTopLevel } from './topLevelScan';
+import { locate, nestingDepth, scanTopLevel, type ElementSpan } from './topLevelScan';
 import { EntryContext, type EntryDiagnostic } from './context';
 import { ENTRY_RULES, OLD_FORMAT_RULES, REMOVED_BACKEND_RULES } from './rules';
 import { oldFormatOf } from './oldFormat';
@@ -152,7 +152,7 @@ export class RegistryDocument {
           broken ??= errorStarts(parsed);
           const hasError = anyIn(broken, node.offset, node.offset + node.length);
           const value = hasError ? INVALID : parseValid(entryText);
-          slots.push(this.slotOf(entryText, node.offset, index, value === INVALID ? undefined : value, previous, undefined, undefined, hasError));
+          slots.push(this.slotOf(entryText, node.offset, index, value === INVALID ? undefined : value, previous, undefined, hasError));
         };
         const root = parsed.root;
         const children = root?.type === 'array' ? root.children ?? [] : [];
@@ -187,7 +187,7 @@ export class RegistryDocument {
       else {
         // An entry with a NaN is read by the tolerant parser, which gives it Python's value.
         const nan = anyIn(literals, span.start, span.end);
-        slots.push(this.slotOf(text.slice(span.start, span.end), span.start, scan.isArray ? i : undefined, nan ? undefined : item, previous, span.colons, span.depth, nan));
+        slots.push(this.slotOf(text.slice(span.start, span.end), span.start, scan.isArray ? i : undefined, nan ? undefined : item, previous, span, nan));
       }
     }
     // Entries past those checked one by one are still read, a run at a time, for what Python's json says.
@@ -206,13 +206,13 @@ export class RegistryDocument {
   }
 
   /** The slot of one entry: its previous result when its text did not change, else a new check. */
-  private slotOf(text: string, start: number, index: number | undefined, value: unknown, previous: Map<string, EntryResult> | undefined, colons?: number, depth?: number, broken = false): EntrySlot {
+  private slotOf(text: string, start: number, index: number | undefined, value: unknown, previous: Map<string, EntryResult> | undefined, scanned?: ElementSpan, broken = false): EntrySlot {
     const outer = index === undefined ? 0 : 1; // the top-level array is one level too
     // Short entries are looked up among those of this check too: a file of thousands of `{}` checks one.
     const short = text.length <= MAX_REPEATED_ENTRY_LENGTH;
     let result = previous?.get(text) ?? (short ? this.repeated.get(text) : undefined);
     if (!result) {
-      result = this.checkEntry(text, value, colons, (depth ?? nestingDepth(text)) + outer, broken);
+      result = this.checkEntry(text, value, scanned, (scanned?.depth ?? nestingDepth(text)) + outer, broken);
       if (short) this.repeated.set(text, result);
     }
     return { start, text, index, result, summary: summaryAt(result, start, index), abs: undefined };
@@ -274,13 +274,13 @@ export class RegistryDocument {
   }
 
   /** Checks one entry from its own text (offsets in the result are relative to it) and its value when known. */
-  private checkEntry(text: string, value: unknown, colons: number | undefined, depth: number, broken = false): EntryResult {
+  private checkEntry(text: string, value: unknown, scanned: ElementSpan | undefined, depth: number, broken = false): EntryResult {
     // Past the depth Python's json reads, the file-level finding says all there is to say (and the rules would
     // recurse that deep too).
     if (depth > this.maxDepth) return uncheckedEntry(text);
     let ctx: EntryContext;
     try {
-      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, colons, this.settings.tokenizerFacts, broken, this.settings.ggufFacts, this.settings.repoFiles);
+      ctx = new EntryContext(text, value, this.version, this.schemas, this.settings.documentPath, scanned, this.settings.tokenizerFacts, broken, this.settings.ggufFacts, this.settings.repoFiles);
     } catch {
       // Only nesting deeper than the stack allows gets here; Python's json cannot read such a file either.
       return uncheckedEntry(text);

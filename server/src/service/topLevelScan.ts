@@ -8,6 +8,11 @@ export interface ElementSpan {
   colons: number;
   /** How deeply the element nests arrays and objects (1 for an object of scalars). */
   depth: number;
+  /**
+   * An object element's own properties, listed during the same pass as `propertiesOf` lists them (key start, key
+   * end, value start, value end, four numbers each), but relative to the element's start.
+   */
+  properties?: number[];
 }
 
 /** Elements of the top-level array past those whose spans are kept: how many, how deep they go, where they stand. */
@@ -30,17 +35,20 @@ export function scanTopLevel(text: string, maxSpans = Infinity): { isArray: bool
   let i = skipSpace(text, 0);
   if (i >= text.length) return undefined;
   if (text.charCodeAt(i) !== 91 /* [ */) {
-    const end = skipValue(text, i);
-    return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [{ start: i, end, colons: lastColons, depth: lastDepth }] } : undefined;
+    const properties: number[] = [];
+    const end = skipValue(text, i, properties);
+    return skipSpace(text, end) === text.length && end > i ? { isArray: false, spans: [elementSpan(text, i, end, properties)] } : undefined;
   }
   const spans: ElementSpan[] = [];
   let rest: RestOfArray | undefined;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) !== 93 /* ] */) {
     for (;;) {
-      const end = skipValue(text, i);
+      const kept = spans.length < maxSpans;
+      const properties: number[] | undefined = kept ? [] : undefined;
+      const end = skipValue(text, i, properties);
       if (end === i) return undefined;
-      if (spans.length < maxSpans) spans.push({ start: i, end, colons: lastColons, depth: lastDepth });
+      if (kept) spans.push(elementSpan(text, i, end, properties));
       else {
         rest ??= { count: 0, depth: 0, chunks: [] };
         if (rest.count++ % REST_CHUNK === 0) rest.chunks.push(i, end);
@@ -54,6 +62,10 @@ export function scanTopLevel(text: string, maxSpans = Infinity): { isArray: bool
   }
   if (text.charCodeAt(i) !== 93) return undefined;
   return skipSpace(text, i + 1) === text.length ? { isArray: true, spans, rest } : undefined;
+}
+
+function elementSpan(text: string, start: number, end: number, properties: number[] | undefined): ElementSpan {
+  return { start, end, colons: lastColons, depth: lastDepth, properties: text.charCodeAt(start) === 123 ? properties : undefined };
 }
 
 export function skipSpace(text: string, i: number): number {
@@ -89,8 +101,11 @@ export function nestingDepth(text: string): number {
   return lastDepth;
 }
 
-/** The end of the value that starts at `i`. */
-export function skipValue(text: string, i: number): number {
+/**
+ * The end of the value that starts at `i`. When it is an object and `properties` is given, its own properties are
+ * appended to it as `propertiesOf` lists them, relative to `i`.
+ */
+export function skipValue(text: string, i: number, properties?: number[]): number {
   lastColons = 0;
   lastDepth = 0;
   const c = text.charCodeAt(i);
@@ -110,6 +125,12 @@ export function skipValue(text: string, i: number): number {
   let depth = 0;
   let j = i;
   const n = text.length;
+  // The property being read at depth 1 (-1: not yet), when the object's properties are listed.
+  const list = c === 123 ? properties : undefined;
+  let keyStart = -1;
+  let keyEnd = -1;
+  let valueStart = -1;
+  let valueEnd = -1;
   while (j < n) {
     const d = text.charCodeAt(j);
     if (d <= 32) {
@@ -117,6 +138,7 @@ export function skipValue(text: string, i: number): number {
       continue;
     }
     if (d === 34) {
+      const open = j;
       let k = j + 1;
       for (;;) {
         const q = text.indexOf('"', k);
@@ -137,15 +159,36 @@ export function skipValue(text: string, i: number): number {
         }
         k = q + 1;
       }
+      if (list !== undefined && depth === 1) {
+        if (keyStart < 0) {
+          keyStart = open;
+          keyEnd = j;
+        } else {
+          valueStart = open;
+          valueEnd = j;
+        }
+      }
       continue;
     }
     if (d === 58) colons++;
     else if (d === 123 || d === 91) {
       if (++depth > maxDepth) maxDepth = depth;
+      if (depth === 2 && list !== undefined) valueStart = j;
     } else if (d === 125 || d === 93) {
       if (--depth === 0) {
+        if (list !== undefined && keyStart >= 0) list.push(keyStart - i, keyEnd - i, valueStart - i, valueEnd - i);
         j++;
         break;
+      }
+      if (depth === 1) valueEnd = j + 1;
+    } else if (list !== undefined && depth === 1) {
+      if (d === 44) {
+        list.push(keyStart - i, keyEnd - i, valueStart - i, valueEnd - i);
+        keyStart = -1;
+      } else {
+        // A number, true, false or null: no whitespace inside.
+        if (valueStart < keyEnd) valueStart = j;
+        valueEnd = j + 1;
       }
     }
     j++;

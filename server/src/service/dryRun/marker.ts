@@ -7,6 +7,7 @@ import { renderTemplate, type TemplateEnvironment } from '../../jinja2';
 import { ensureAlternatingRoles } from '../../clemcore/conversation';
 import { isDict, isTruthy, PY_SPACE } from '../../clemcore/python';
 import type { GgufFacts, TokenizerFacts } from '../../clemcore/facts';
+import { keepResult, keptResult } from '../../keptResults';
 
 /** Stand-ins for bos_token / eos_token in the render: the real texts are filled in afterwards, when known. */
 const BOS = '\u0000BOS\u0000';
@@ -36,6 +37,13 @@ export function environmentFor(backend: string | undefined): TemplateEnvironment
 }
 
 const templateCache = new Map<string, TemplateFacts>();
+const KEPT_KIND = 'template-renders';
+
+/** A template's renders for the facts, as far as they were asked for. */
+interface KeptRenders {
+  answered?: string | null;
+  generationTail?: string | null;
+}
 const TEMPLATE_CACHE_LIMIT = 500;
 
 /** A template's facts, once per distinct template, environment and kwargs; each render happens only when needed. */
@@ -64,19 +72,19 @@ export function templateFacts(template: string, environment: TemplateEnvironment
     const stop = rest.lastIndexOf(end);
     return stop < 0 ? undefined : rest.slice(0, stop);
   };
-  const once = <T>(compute: () => T) => {
-    let done = false;
-    let value: T;
-    return () => {
-      if (!done) {
-        value = compute();
-        done = true;
-      }
-      return value;
-    };
+  // The renders are kept between runs of the command line (keptResults.ts): null stands for a render that failed.
+  const kept = (keptResult(KEPT_KIND, key) as KeptRenders | undefined) ?? {};
+  const once = (name: keyof KeptRenders, compute: () => string | undefined) => () => {
+    let value = kept[name];
+    if (value === undefined) {
+      value = compute() ?? null;
+      kept[name] = value;
+      keepResult(KEPT_KIND, key, kept);
+    }
+    return value ?? undefined;
   };
-  const answered = once(() => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false));
-  const generationTail = once(() => after(render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true), QUESTION));
+  const answered = once('answered', () => render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }, { role: 'assistant', content: REPLY }], false));
+  const generationTail = once('generationTail', () => after(render([{ role: 'system', content: SYSTEM }, { role: 'user', content: QUESTION }], true), QUESTION));
   facts = {
     get follower() {
       return after(answered(), REPLY);

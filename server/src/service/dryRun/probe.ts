@@ -52,7 +52,7 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
   const gguf = backend === 'llamacpp' && typeof id === 'string' && typeof config.filename === 'string' ? ggufSource?.(id, config.filename) : undefined;
   // The same configurations repeat across entries and keystrokes: one run per distinct one (and the same facts).
   // The template, often kilobytes, is a Map key of its own rather than part of a JSON key to build per entry.
-  const key = JSON.stringify([backend, version, tokenizer || gguf ? id : '', READ_KEYS.map((k) => (k === 'custom_chat_template' ? typeof config[k] : config[k]))]);
+  const key = memoKey(backend, version, tokenizer || gguf ? (id as string) : '', config);
   let byTemplate = memo.get(key);
   const hit = byTemplate?.get(config.custom_chat_template);
   if (hit && hit.tokenizer === tokenizer && hit.gguf === gguf) return hit.run;
@@ -74,6 +74,20 @@ export function dryRun(value: Record<string, unknown>, backend: string | undefin
 /** The model_config keys a dry run reads. */
 const READ_KEYS = ['eos_to_cull', 'output_split_prefix', 'cot_output', 'cot_start_tag', 'cot_end_tag', 'premade_chat_template', 'custom_chat_template', 'chat_template_kwargs', 'chat_template_language', 'multimodal', 'filename'];
 const MEMO_LIMIT = 2000;
+
+/**
+ * The memo's key for a configuration: what a run reads, with strings length-prefixed and other values as JSON (each
+ * JSON text ends where its grammar says, so no two configurations share a key). The template counts by its type
+ * only: it keys the inner map.
+ */
+function memoKey(backend: string, version: string, id: string, config: Record<string, unknown>): string {
+  let key = `${backend}|${version}|${id.length}:${id}`;
+  for (const k of READ_KEYS) {
+    const v = k === 'custom_chat_template' ? typeof config[k] : config[k];
+    key += typeof v === 'string' ? `|s${v.length}:${v}` : v === undefined ? '|u' : `|j${JSON.stringify(v)}`;
+  }
+  return key;
+}
 const memo = new Map<string, Map<unknown, { tokenizer?: TokenizerFacts; gguf?: GgufFacts; run: DryRun | undefined }>>();
 let memoSize = 0;
 

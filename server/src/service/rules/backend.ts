@@ -1,5 +1,8 @@
 // The entry's backend: present, known, and available in the target clemcore version.
 import { shownName, suggest } from '../../didYouMean';
+
+/** Backends clemcore renamed, by their old names: too far from the new ones for a did-you-mean. */
+const RENAMED_BACKENDS = new Map([['huggingface', 'huggingface_local']]);
 import type { EntryContext } from '../context';
 
 export function checkBackend(ctx: EntryContext): void {
@@ -16,8 +19,11 @@ export function checkBackend(ctx: EntryContext): void {
   const available = ctx.schemas.backendsIn(ctx.version);
   const schema = ctx.schemas.backends.get(name);
   if (!schema) {
-    const suggestions = suggest(name, ctx.schemas.backendNames());
-    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : ` Known backends: ${available.join(', ')}.`;
+    const renamed = RENAMED_BACKENDS.get(name);
+    const suggestions = renamed ? [renamed] : suggest(name, ctx.schemas.backendNames());
+    const hint = renamed
+      ? ` \`${name}\` is the backend's name in registries before February 2024; it is \`${renamed}\` since.`
+      : suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : ` Known backends: ${available.join(', ')}.`;
     ctx.report('unknown-backend', node, ['backend'],
       `clemcore has no backend \`${shownName(name)}\`: loading this model fails with "Specified model backend '${shownName(name)}' not found in backend registry" (unless a \`${shownName(name)}_api.py\` lies in the working directory).${hint}`,
       { data: { suggestions } });

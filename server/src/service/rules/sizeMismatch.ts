@@ -12,6 +12,8 @@ const MOE = /(?<![A-Za-z])\d+[eE](?![A-Za-z])|\d+x\d|(?<![A-Za-z])A\d+(?:\.\d+)?
  * `lastUnit`. Sizes are compared as number and unit, and spelled out (`7B`, `0.5B`, `135M`) only for a finding.
  */
 function onlySize(text: string): number {
+  // Most ids hold no digit before a unit at all: a simpler search rules them out first.
+  if (!MAYBE_SIZE.test(text)) return NaN;
   SIZE.lastIndex = 0;
   const m = SIZE.exec(text);
   if (!m || SIZE.exec(text)) return NaN;
@@ -20,11 +22,11 @@ function onlySize(text: string): number {
 }
 
 let lastUnit = '';
+const MAYBE_SIZE = /\d[bBmM]/;
 
 export function checkSizeMismatch(ctx: EntryContext): void {
   const name = ctx.value.model_name;
   if (typeof name !== 'string') return;
-  if (!/\d[bBmM]/.test(name)) return;
   const size = onlySize(name);
   if (Number.isNaN(size)) return;
   const unit = lastUnit;

@@ -1,0 +1,97 @@
+// Results of pure functions of a text (a chat template's analysis, its renders, its whitespace differences), kept
+// between runs of the command line. pre-commit and CI start a fresh process for every check, and most of a fresh
+// check of a registry is spent parsing and rendering the same chat templates as the run before. The results are kept
+// per user next to the code cache (see cliLoader.ts), in one JSON file per bundle: a new build starts from nothing,
+// so a result is only ever reused by the code that computed it. Only what the inputs alone decide is kept: nothing
+// that depends on the file system, the time or the settings.
+// The language server does not use it (it keeps its results in memory for as long as it runs). Reading or writing
+// the file can fail in any way; that only costs the time the results would have saved.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Enough for every template of a few registries; the results of one template take a few kilobytes at most. */
+const MAX_ENTRIES = 2000;
+const FORMAT = 1;
+
+interface Store {
+  file: string;
+  /** Results by hash of kind and input: those read from the file, and those computed in this run. */
+  entries: Map<string, unknown>;
+  /** Hashes asked for or added in this run: they are kept first when the file is full. */
+  used: Set<string>;
+  changed: boolean;
+}
+
+let store: Store | undefined;
+
+function hashOf(kind: string, input: string): string {
+  return createHash('sha256').update(kind).update('\0').update(input).digest('base64url').slice(0, 32);
+}
+
+/** Whether results are kept in this process (so that callers can skip preparing a result for keeping). */
+export function keepingResults(): boolean {
+  return store !== undefined;
+}
+
+/** The kept result of `kind` for `input`, or undefined when there is none. */
+export function keptResult(kind: string, input: string): unknown {
+  if (!store) return undefined;
+  const hash = hashOf(kind, input);
+  const value = store.entries.get(hash);
+  if (value !== undefined) store.used.add(hash);
+  return value;
+}
+
+/** Keeps a JSON-serializable result of `kind` for `input`; written to the file when the process exits. */
+export function keepResult(kind: string, input: string, value: unknown): void {
+  if (!store || value === undefined) return;
+  const hash = hashOf(kind, input);
+  store.entries.set(hash, value);
+  store.used.add(hash);
+  store.changed = true;
+}
+
+/**
+ * Reads the results kept in `file` and keeps this run's there at exit. A file that cannot be read or is not one of
+ * ours counts as empty.
+ */
+export function openKeptResults(file: string): void {
+  const entries = new Map<string, unknown>();
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; entries?: unknown };
+    if (data && data.format === FORMAT && data.entries && typeof data.entries === 'object' && !Array.isArray(data.entries)) {
+      for (const [hash, value] of Object.entries(data.entries as Record<string, unknown>)) entries.set(hash, value);
+    }
+  } catch {
+    // none yet, unreadable or damaged: start from nothing
+  }
+  store = { file, entries, used: new Set(), changed: false };
+  process.once('exit', () => writeKept());
+}
+
+/** Stops keeping results (for tests); the results of this process so far are not written. */
+export function closeKeptResults(): void {
+  store = undefined;
+}
+
+function writeKept(): void {
+  const s = store;
+  if (!s?.changed) return;
+  // This run's results first, then the others in the order of the file (the run before's first), up to the limit.
+  const hashes = [...s.used, ...[...s.entries.keys()].filter((h) => !s.used.has(h))].slice(0, MAX_ENTRIES);
+  const entries: Record<string, unknown> = {};
+  for (const h of hashes) entries[h] = s.entries.get(h);
+  const temporary = `${s.file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(s.file), { recursive: true });
+    writeFileSync(temporary, JSON.stringify({ format: FORMAT, entries }));
+    renameSync(temporary, s.file);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing was written
+    }
+  }
+}
