@@ -21,6 +21,7 @@ const registry = JSON.stringify([
   { model_name: 'absent', backend: 'llamacpp', huggingface_id: 'org/absent', model_config: { filename: '*.gguf' } },
   { model_name: 'remote', backend: 'openai' },
   { model_name: 'nameless', backend: 'llamacpp', model_config: {} },
+  { model_name: 'hf', backend: 'huggingface_local', huggingface_id: 'org/cached', model_config: {} },
 ]);
 const check = (entryIndex: number, override?: { path: string; source: string }) => checkModelFile({ registryText: registry, entryIndex, override, cache });
 
@@ -48,4 +49,11 @@ it('needs no model file for entries the test does not load, and says what an ent
   assert.deepEqual(check(9), { kind: 'not-needed' });
   assert.deepEqual(checkModelFile({ registryText: '[', entryIndex: 0, cache }), { kind: 'not-needed' });
   assert.deepEqual(check(3), { kind: 'missing', message: 'The entry names no model file: it needs a huggingface_id and a model_config.filename.' });
+});
+
+it('runs a huggingface_local entry only on the GGUF the setting names, never on the cache', () => {
+  assert.deepEqual(check(4, { path: local, source: 'setting clemRegistry.modelFiles["hf"]' }), { kind: 'found', path: local });
+  const none = check(4);
+  assert.equal(none.kind, 'missing');
+  if (none.kind === 'missing') assert.match(none.message, /^A huggingface_local entry runs here on a GGUF of the same model, in place of transformers, and none is named\.$/);
 });
