@@ -117,6 +117,17 @@ describe('the output from raw to culled', () => {
     assert.equal(pieces.filter((p) => !p.removedBy).map((p) => p.text).join(''), 'Yes');
   });
 
+  it('follows huggingface_local\'s pad step and its split at cot_end_tag', () => {
+    const pieces = outputDiff({ raw: '<pad>x</think>Red<|eot_id|>', stripped: '<pad>x</think>Red<|eot_id|>', split: null, unpadded: 'x</think>Red<|eot_id|>', culled: 'x</think>Red', answer: 'Red' })!;
+    assert.deepEqual(pieces, [
+      { text: '<pad>', removedBy: 'the pad step' },
+      { text: 'x</think>', removedBy: 'cot_end_tag' },
+      { text: 'Red' },
+      { text: '<|eot_id|>', removedBy: 'eos_to_cull' },
+    ]);
+    assert.match(body(reportHtml(report({ output: { raw: 'a</think>Red', stripped: 'a</think>Red', split: null, culled: 'a</think>Red', answer: 'Red' } }), OPTIONS)), /<h3>The reply the game gets<\/h3><pre class="block reply">Red<\/pre>/);
+  });
+
   it('keeps text a step added, and leaves out steps that left no output', () => {
     const pieces = outputDiff({ raw: 'ab', stripped: null, split: null, culled: 'aXb' })!;
     assert.deepEqual(pieces, [{ text: 'a' }, { text: 'X', addedBy: 'eos_to_cull' }, { text: 'b' }]);

@@ -35,11 +35,16 @@ export function specialTokenSpans(text: string): Array<[number, number]> {
 
 // ---- the output from raw to culled --------------------------------------------------------------------------------
 
-/** The steps of clemcore's llamacpp text path, in order, with the output each leaves. */
+/**
+ * The steps of clemcore's text paths, in order, with the output each leaves: llamacpp's strip, split and cull, and
+ * huggingface_local's pad step and split at cot_end_tag (absent from llamacpp reports).
+ */
 export const OUTPUT_STEPS = [
   { key: 'stripped', name: 'strip()' },
   { key: 'split', name: 'output_split_prefix' },
+  { key: 'unpadded', name: 'the pad step' },
   { key: 'culled', name: 'eos_to_cull' },
+  { key: 'answer', name: 'cot_end_tag' },
 ] as const satisfies ReadonlyArray<{ key: keyof Outputs; name: string }>;
 
 export type OutputStepName = (typeof OUTPUT_STEPS)[number]['name'];
@@ -100,7 +105,7 @@ export function outputDiff(output: Outputs): DiffPiece[] | undefined {
   const added = new Map<number, DiffPiece[]>();
   let alive = raw.map((_, i) => i);
   for (const step of OUTPUT_STEPS) {
-    const next = output[step.key];
+    const next = output[step.key] ?? null;
     if (next === null) continue;
     const after = Array.from(next);
     const before = alive.map((i) => raw[i]);
@@ -307,8 +312,8 @@ const LEGEND_WS = '<span class="ws">↵</span> is a line break, <span class="ws"
 function outputHtml(report: EntryTestReport): string {
   const pieces = outputDiff(report.output);
   if (!pieces) return '';
-  const steps = OUTPUT_STEPS.filter((s) => report.output[s.key] !== null).map((s) => s.name);
-  const reply = report.output.culled ?? report.output.split ?? report.output.stripped;
+  const steps = OUTPUT_STEPS.filter((s) => (report.output[s.key] ?? null) !== null).map((s) => s.name);
+  const reply = report.output.answer ?? report.output.culled ?? report.output.unpadded ?? report.output.split ?? report.output.stripped;
   return `<section aria-labelledby="output-title"><h2 id="output-title">Output, raw to culled</h2>
 <p class="note">The raw output, with what ${steps.length ? steps.map(escapeHtml).join(', then ') : 'post-processing'} removed <del class="removed">struck through</del>. ${LEGEND_WS}</p>
 <pre class="block diff" aria-label="The raw output with the removed parts struck through">${diffHtml(pieces)}</pre>
