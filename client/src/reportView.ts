@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { reportMarkdown, shownStatus, verdictOf, type EntryTestReport, type Problem, type ShownStatus, type Stage } from '../../server/src/runtime/report';
-import { reportHtml } from '../../server/src/runtime/reportHtml';
+import { reportBody, reportHtml } from '../../server/src/runtime/reportHtml';
 
 /** The panels' view type, which `activeWebviewPanelId` names in package.json's `when` clauses. */
 export const REPORT_VIEW_TYPE = 'clemRegistry.report';
@@ -15,6 +15,10 @@ interface ReportPanel {
   report?: EntryTestReport;
   /** Which run the panel shows, so that a late update of an earlier run is dropped. */
   run: number;
+  /** Whether the page that `html` last set has said it listens (and has not been hidden since). */
+  ready: boolean;
+  /** What the page shows: set as a new page while it does not listen, sent to it when it does. */
+  shown?: { report: EntryTestReport; running: boolean };
 }
 
 /** A running test's view: stages as they arrive, then the report. */
@@ -35,9 +39,13 @@ export class ReportPanels implements vscode.Disposable {
     shown.run = run;
     shown.report = undefined;
     const partial: EntryTestReport = { model, verdict: 'pass', stages: [], output: { raw: null, stripped: null, split: null, culled: null }, problems: [] };
+    shown.ready = false;
     const render = (report: EntryTestReport, running: boolean) => {
       if (shown.run !== run || !this.panels.has(key)) return;
-      shown.panel.webview.html = reportHtml(report, { cspSource: shown.panel.webview.cspSource, nonce: randomBytes(16).toString('hex'), running });
+      shown.shown = { report, running };
+      // A page that listens is updated in place, so that the reader's focus, scroll and open stages stay.
+      if (shown.ready) sendBody(shown);
+      else setPage(shown);
     };
     render(partial, true);
     return {
@@ -69,12 +77,25 @@ export class ReportPanels implements vscode.Disposable {
       // The page loads nothing: no local resources either.
       localResourceRoots: [],
     });
-    const entry: ReportPanel = { panel, run: 0 };
+    const entry: ReportPanel = { panel, run: 0, ready: false };
     this.panels.set(key, entry);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === entry) this.panels.delete(key);
     });
+    // A hidden view's page is discarded: it is loaded again, with what it shows now, when the view comes back.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible && entry.ready) {
+        entry.ready = false;
+        setPage(entry);
+      }
+    });
     panel.webview.onDidReceiveMessage(async (message: { type?: string }) => {
+      if (message?.type === 'ready') {
+        entry.ready = true;
+        // What arrived while the page was loading.
+        sendBody(entry);
+        return;
+      }
       if (message?.type !== 'copy' || !entry.report) return;
       // The view says "Copied." itself.
       await vscode.env.clipboard.writeText(reportMarkdown(entry.report));
@@ -93,6 +114,18 @@ export class ReportPanels implements vscode.Disposable {
     for (const { panel } of this.panels.values()) panel.dispose();
     this.panels.clear();
   }
+}
+
+/** Updates the listening page in place with what it shows. */
+function sendBody(entry: ReportPanel): void {
+  if (entry.shown) void entry.panel.webview.postMessage({ type: 'render', html: reportBody(entry.shown.report, entry.shown.running) });
+}
+
+/** Loads the panel's page anew with what it shows; the page says when it listens. */
+function setPage(entry: ReportPanel): void {
+  if (!entry.shown) return;
+  entry.ready = false;
+  entry.panel.webview.html = reportHtml(entry.shown.report, { cspSource: entry.panel.webview.cspSource, nonce: randomBytes(16).toString('hex'), running: entry.shown.running });
 }
 
 export async function copyMarkdown(markdown: string): Promise<void> {

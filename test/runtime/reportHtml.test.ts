@@ -2,7 +2,7 @@
 // chips, the banner's order of reasons, whitespace marks, the folding stages and a strict content security policy.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { conversationMessages, diffHtml, escapeHtml, outputDiff, reportHtml, specialTokenSpans, textHtml } from '../../server/src/runtime/reportHtml';
+import { conversationMessages, diffHtml, escapeHtml, outputDiff, reportBody, reportHtml, specialTokenSpans, textHtml } from '../../server/src/runtime/reportHtml';
 import type { EntryTestReport } from '../../server/src/runtime/report';
 
 const OPTIONS = { cspSource: 'vscode-webview://abc', nonce: 'N0nce' };
@@ -139,6 +139,21 @@ describe('the output from raw to culled', () => {
     assert.match(html, /<h2 id="output-title">Output, raw to culled<\/h2>/);
     assert.match(html, /<pre class="block diff"[^>]*>Blue\.<span class="chip" title="special token"><del class="removed"[^>]*><span class="sr-only">\[removed by eos_to_cull:\] <\/span>&lt;\|im_end\|&gt;<\/del><\/span><\/pre>/);
     assert.match(html, /<h3>The reply the game gets<\/h3><pre class="block reply">Blue\.<\/pre>/);
+  });
+});
+
+describe('updates in place', () => {
+  it('sends the same content a new page has, and the page says when it listens for it', () => {
+    const running = report({ stages: report().stages.slice(0, 2) });
+    for (const [r, isRunning] of [[running, true], [report(), false]] as const) {
+      const page = reportHtml(r, { ...OPTIONS, running: isRunning });
+      assert.ok(page.includes(`<main id="report">\n${reportBody(r, isRunning)}\n</main>`), 'the page holds the body in its main');
+    }
+    const script = /<script[^>]*>([\s\S]*?)<\/script>/.exec(reportHtml(report(), OPTIONS))![1];
+    assert.match(script, /postMessage\(\{ type: 'ready' \}\)/);
+    assert.match(script, /type !== 'render'/);
+    // The content is the escaped text that a new page shows: a hostile reply sent in an update stays text.
+    assert.ok(!reportBody(report({ output: { raw: '<script>x</script>', stripped: null, split: null, culled: null } })).includes('<script>'));
   });
 });
 

@@ -387,13 +387,13 @@ body.vscode-high-contrast .stage, body.vscode-high-contrast .banner, body.vscode
 
 const SCRIPT = `
 const vscode = acquireVsCodeApi();
-const copy = document.getElementById('copy');
-copy?.addEventListener('click', () => vscode.postMessage({ type: 'copy' }));
-window.addEventListener('message', (event) => {
-  if (event.data?.type === 'copied') document.getElementById('copied').textContent = 'Copied.';
-});
-// A link to a stage opens it and moves the focus there.
+const main = document.getElementById('report');
 document.addEventListener('click', (event) => {
+  if (event.target.closest?.('#copy')) {
+    vscode.postMessage({ type: 'copy' });
+    return;
+  }
+  // A link to a stage opens it and moves the focus there.
   const link = event.target.closest?.('a[href^="#stage-"]');
   const stage = link && document.getElementById(link.getAttribute('href').slice(1));
   if (!stage) return;
@@ -403,14 +403,47 @@ document.addEventListener('click', (event) => {
   summary.scrollIntoView({ block: 'start' });
   summary.focus();
 });
+window.addEventListener('message', (event) => {
+  const data = event.data;
+  if (data?.type === 'copied') document.getElementById('copied').textContent = 'Copied.';
+  if (data?.type !== 'render') return;
+  // A stage that arrives while the test runs replaces the page's content in place: the stages the reader opened or
+  // closed stay so, and the focus and the scroll position stay where they were.
+  const opened = new Map([...main.querySelectorAll('details[id]')].map((d) => [d.id, d.open]));
+  const focused = document.activeElement;
+  const focusedStage = focused?.closest?.('details[id]')?.id;
+  const focusedSummary = focused?.tagName === 'SUMMARY';
+  const focusedId = focused && focused !== document.body ? focused.id : '';
+  const y = window.scrollY;
+  main.innerHTML = data.html;
+  for (const d of main.querySelectorAll('details[id]')) if (opened.has(d.id)) d.open = opened.get(d.id);
+  const again = focusedId ? document.getElementById(focusedId) : focusedStage && focusedSummary ? document.querySelector('#' + focusedStage + ' > summary') : null;
+  again?.focus({ preventScroll: true });
+  window.scrollTo(0, y);
+});
+vscode.postMessage({ type: 'ready' });
 `;
 
-/** The whole page for a report (or, while `running`, for the stages done so far). */
+/** What the page shows of a report (or, while `running`, of the stages done so far): the content of its `<main>`. */
+export function reportBody(report: EntryTestReport, running = false): string {
+  const stages = report.stages.map((s) => stageHtml(report, s)).join('\n');
+  return `${banner(report, running)}
+<section aria-labelledby="stages-title"><h2 id="stages-title">Stages</h2>
+${stages}
+</section>
+${conversationHtml(report)}
+${promptHtml(report)}
+${outputHtml(report)}`;
+}
+
+/**
+ * The whole page for a report (or, while `running`, for the stages done so far). Its script says `ready` once it
+ * listens; a `render` message with a new `reportBody` then updates the page in place.
+ */
 export function reportHtml(report: EntryTestReport, options: ReportHtmlOptions): string {
   const running = options.running ?? false;
   const nonce = escapeHtml(options.nonce);
   const csp = `default-src 'none'; style-src ${options.cspSource} 'nonce-${options.nonce}'; script-src 'nonce-${options.nonce}';`;
-  const stages = report.stages.map((s) => stageHtml(report, s)).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -421,14 +454,8 @@ export function reportHtml(report: EntryTestReport, options: ReportHtmlOptions):
 <style nonce="${nonce}">${STYLE}</style>
 </head>
 <body>
-<main>
-${banner(report, running)}
-<section aria-labelledby="stages-title"><h2 id="stages-title">Stages</h2>
-${stages}
-</section>
-${conversationHtml(report)}
-${promptHtml(report)}
-${outputHtml(report)}
+<main id="report">
+${reportBody(report, running)}
 </main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
