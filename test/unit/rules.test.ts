@@ -97,6 +97,13 @@ describe('backend', () => {
     assert.deepEqual(found.data?.suggestions, ['huggingface_local']);
     assert.match(found.message, /before February 2024; it is `huggingface_local` since/);
   });
+  it('with an unknown backend, leaves keys that some backend reads alone, and still names typos', () => {
+    // The 2024 format: backend `huggingface`, and the backend's keys at the top level.
+    const old = { model_name: 'm', backend: 'huggingface', model_id: 'org/m', premade_chat_template: true, eos_to_cull: '</s>' };
+    const diags = expectDiagnostics(markAt(registry(old), '"huggingface"'), ['unknown-backend']);
+    assert.deepEqual(diags.map((d) => d.code), ['unknown-backend'], 'one finding for the one mistake');
+    expectDiagnostics(markAt(registry({ ...old, eos_to_cul: '</s>' }), '"eos_to_cul"'), ['unknown-key']);
+  });
   it('knows which backends a version has', () => {
     const text = registry(entry('vllm'));
     expectDiagnostics(markAt(text, '"vllm"'), ['removed-backend']);

@@ -29,8 +29,10 @@ export function checkUnknownKeys(ctx: EntryContext): void {
       misplaced(ctx, key, [], ['model_config', 'multimodality'],
         `\`${key}\` is a capability flag and belongs inside \`model_config.multimodality\`; here clemcore does not see it, and image inputs fail with "does not support multimodal inputs".`);
     } else if (typeof rawBackend === 'string' && !backend) {
-      // With an unknown backend only typos of common keys can be told apart.
-      reportUnknown(ctx, key, [], top, '');
+      // With an unknown backend only typos of common keys can be told apart. A key that some backend reads (inside
+      // model_config today, at the top level in older registries) may be right for the backend meant: the
+      // unknown-backend finding is the one to fix first.
+      if (!readByAnyBackend(ctx, key)) reportUnknown(ctx, key, [], top, '');
     } else {
       reportUnknown(ctx, key, [], top, backend ? ` for the ${backend} backend` : '');
     }
@@ -94,6 +96,10 @@ function misplaced(ctx: EntryContext, key: string, from: JsonPath, to: JsonPath,
   const keyNode = ctx.keyNode([...from, key]);
   if (!keyNode) return;
   ctx.report('misplaced-key', keyNode, [...from, key], message, { data: { key, targetPath: to } });
+}
+
+function readByAnyBackend(ctx: EntryContext, key: string): boolean {
+  return ctx.schemas.backendNames().some((b) => Object.prototype.hasOwnProperty.call(ctx.schemas.configKeys(b), key));
 }
 
 function allTopKeys(ctx: EntryContext): Record<string, KeySchema> {
