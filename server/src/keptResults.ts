@@ -34,13 +34,27 @@ export function keepingResults(): boolean {
   return store !== undefined;
 }
 
-/** The kept result of `kind` for `input`, or undefined when there is none. */
-export function keptResult(kind: string, input: string): unknown {
+/**
+ * The kept result of `kind` for `input`, or undefined when there is none, or when what is kept does not have the
+ * shape `fits` checks (a file edited by hand, or damaged): the caller then computes the result again.
+ */
+export function keptResult<T>(kind: string, input: string, fits: (value: unknown) => value is T): T | undefined {
   if (!store) return undefined;
   const hash = hashOf(kind, input);
   const value = store.entries.get(hash);
-  if (value !== undefined) store.used.add(hash);
+  if (value === undefined || !fits(value)) return undefined;
+  store.used.add(hash);
   return value;
+}
+
+/** For the shape checks of kept results: a plain JSON object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** For the shape checks of kept results: a span of offsets in a template. */
+export function isSpan(value: unknown): value is Record<string, unknown> & { start: number; end: number } {
+  return isRecord(value) && Number.isInteger(value.start) && Number.isInteger(value.end);
 }
 
 /** Keeps a JSON-serializable result of `kind` for `input`; written to the file when the process exits. */

@@ -120,6 +120,23 @@ test('a damaged or foreign results file counts as empty and is written anew', ()
   }
 });
 
+test('kept results of the wrong shape (a file edited by hand) are computed again', () => {
+  const home = path.join(dir, 'reshaped');
+  const plain = run(home, TEMPLATES, { CLEM_REGISTRY_CODE_CACHE: 'off' });
+  run(home, TEMPLATES);
+  const file = resultsFile(home)!;
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: Record<string, unknown> };
+  const hashes = Object.keys(kept.entries);
+  for (const wrong of [42, 'text', [1], { readsMessages: 'yes', extensionTags: [] }, [{ start: 0, end: 1, kind: 'x', before: '', keep: {} }], { answered: 7 }]) {
+    writeFileSync(file, JSON.stringify({ format: 1, entries: Object.fromEntries(hashes.map((h) => [h, wrong])) }));
+    assert.deepEqual(run(home, TEMPLATES), plain, `every result kept as ${JSON.stringify(wrong)}`);
+  }
+  // The results computed again replace the wrong ones.
+  const again = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
+  assert.deepEqual(Object.keys(again.entries).sort(), [...hashes].sort());
+  assert.ok(Object.values(again.entries).every((v) => JSON.stringify(v) !== JSON.stringify({ answered: 7 })));
+});
+
 test('kept results on the real registries: first run, second run and no kept results print the same', (t) => {
   const files = CORPUS_FILES.map((f) => path.join(CORPUS, f)).filter((f) => existsSync(f));
   if (!files.length) return t.skip('the real registries are not in ../shared/corpus');

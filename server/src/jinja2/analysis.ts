@@ -6,7 +6,7 @@ import { parse, tokenize } from '@huggingface/jinja';
 import { JinjaLexError, tokenizeWithPositions, type PositionedToken } from './positionedLexer';
 import { errorText, lexProblem, parseProblem, type TemplateProblem } from './syntaxProblems';
 import { isNode } from './libraryAst';
-import { keepingResults, keepResult, keptResult } from '../keptResults';
+import { isRecord, isSpan, keepingResults, keepResult, keptResult } from '../keptResults';
 
 export interface TemplateAnalysis {
   problem?: TemplateProblem;
@@ -49,7 +49,7 @@ export function analyzeTemplate(template: string): TemplateAnalysis {
     }
   }
   let analysis: TemplateAnalysis;
-  const kept = keptResult(KEPT_KIND, template) as KeptAnalysis | undefined;
+  const kept = keptResult(KEPT_KIND, template, isKeptAnalysis);
   if (kept) analysis = fromKept(template, kept);
   else {
     try {
@@ -85,6 +85,14 @@ interface KeptAnalysis {
   readsAddGenerationPrompt: boolean;
   bound?: string[];
   extensionTags: { name: string; start: number; end: number }[];
+}
+
+function isKeptAnalysis(value: unknown): value is KeptAnalysis {
+  if (!isRecord(value) || typeof value.readsMessages !== 'boolean' || typeof value.readsAddGenerationPrompt !== 'boolean') return false;
+  const { problem, bound, extensionTags } = value;
+  if (problem !== undefined && !(isSpan(problem) && typeof problem.message === 'string' && typeof problem.jinja2MayAccept === 'boolean')) return false;
+  if (bound !== undefined && !(Array.isArray(bound) && bound.every((b) => typeof b === 'string'))) return false;
+  return Array.isArray(extensionTags) && extensionTags.every((t) => isSpan(t) && typeof t.name === 'string');
 }
 
 function toKept(analysis: TemplateAnalysis): KeptAnalysis {

@@ -6,7 +6,7 @@ import { analyzeTemplate, type TemplateAnalysis } from './analysis';
 import { PROFILES, type TemplateEnvironment } from './environments';
 import { lex, type LexLayout, type TagSpan, type WhitespaceRemoval } from './jinja2Lexer';
 import { renderTemplate } from './render';
-import { keepResult, keptResult } from '../keptResults';
+import { isSpan, keepResult, keptResult } from '../keptResults';
 
 export type WhitespaceKind =
   /** The template's last line break, which keep_trailing_newline=False drops, where it would otherwise be rendered. */
@@ -74,7 +74,7 @@ export function whitespaceDifferences(template: string, environment: TemplateEnv
   let found = known[environment];
   if (!found) {
     const input = `${environment}\u0000${template}`;
-    found = keptResult('template-whitespace', input) as WhitespaceDifference[] | undefined;
+    found = keptResult('template-whitespace', input, areDifferences);
     if (!found) {
       try {
         found = findDifferences(template, environment);
@@ -86,6 +86,12 @@ export function whitespaceDifferences(template: string, environment: TemplateEnv
     known[environment] = found;
   }
   return found;
+}
+
+/** The shape of kept differences (keptResults.ts), as far as the rule reads them. */
+function areDifferences(value: unknown): value is WhitespaceDifference[] {
+  const isEdit = (e: unknown) => isSpan(e) && typeof e.text === 'string';
+  return Array.isArray(value) && value.every((d) => isSpan(d) && typeof d.kind === 'string' && typeof d.before === 'string' && isEdit(d.keep) && (d.drop === undefined || isEdit(d.drop)));
 }
 
 function findDifferences(template: string, environment: TemplateEnvironment): WhitespaceDifference[] {

@@ -7,7 +7,7 @@ import { renderTemplate, type TemplateEnvironment } from '../../jinja2';
 import { ensureAlternatingRoles } from '../../clemcore/conversation';
 import { isDict, isTruthy, PY_SPACE } from '../../clemcore/python';
 import type { GgufFacts, TokenizerFacts } from '../../clemcore/facts';
-import { keepResult, keptResult } from '../../keptResults';
+import { isRecord, keepResult, keptResult } from '../../keptResults';
 
 /** Stand-ins for bos_token / eos_token in the render: the real texts are filled in afterwards, when known. */
 const BOS = '\u0000BOS\u0000';
@@ -44,6 +44,11 @@ interface KeptRenders {
   answered?: string | null;
   generationTail?: string | null;
 }
+
+function areRenders(value: unknown): value is KeptRenders {
+  const isRender = (r: unknown) => r === undefined || r === null || typeof r === 'string';
+  return isRecord(value) && isRender(value.answered) && isRender(value.generationTail);
+}
 const TEMPLATE_CACHE_LIMIT = 500;
 
 /** A template's facts, once per distinct template, environment and kwargs; each render happens only when needed. */
@@ -73,7 +78,7 @@ export function templateFacts(template: string, environment: TemplateEnvironment
     return stop < 0 ? undefined : rest.slice(0, stop);
   };
   // The renders are kept between runs of the command line (keptResults.ts): null stands for a render that failed.
-  const kept = (keptResult(KEPT_KIND, key) as KeptRenders | undefined) ?? {};
+  const kept = keptResult(KEPT_KIND, key, areRenders) ?? {};
   const once = (name: keyof KeptRenders, compute: () => string | undefined) => () => {
     let value = kept[name];
     if (value === undefined) {
