@@ -47,7 +47,10 @@ export function keptResult<T>(kind: string, input: string, fits: (value: unknown
   return value;
 }
 
-/** For the shape checks of kept results: a plain JSON object. */
+/**
+ * For the shape checks of kept results: a plain JSON object. (clemcore/python.ts's isDict says the same, but the
+ * jinja2 package, whose results are kept here too, may import nothing of clemcore.)
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

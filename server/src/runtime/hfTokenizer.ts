@@ -3,6 +3,7 @@
 // and tokenizer.json, run with @huggingface/tokenizers. Only files already on disk are read; nothing is downloaded.
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { parseContextSize37 } from '../clemcore/contextSize';
 import { isDict } from '../clemcore/python';
 import { cachedRepoFile, type HubCache } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
@@ -115,8 +116,5 @@ export function configContextSize(modelConfig: Record<string, unknown>, version:
 /** clemcore 3.7's _parse_context_size of the entry's context_size: an int, or digits with an optional k / m. */
 export function parseContextSize(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  const m = /^(\d+)([km])?$/.exec(value.trim().toLowerCase());
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] === 'k' ? 1024 : m[2] === 'm' ? 1024 * 1024 : 1);
+  return typeof value === 'string' ? parseContextSize37(value) : undefined;
 }

@@ -9,6 +9,7 @@ import { loadRegistry, ordinal, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
+import { configTemplate } from './hfTokenizer';
 import { isDict, isTruthy } from '../clemcore/python';
 import { visible } from './report';
 
@@ -118,12 +119,9 @@ function huggingfaceSource(entry: Record<string, unknown>, config: Record<string
     }
   }
   const inConfig = tokenizerConfig.chat_template;
-  if (typeof inConfig === 'string') return { template: inConfig, from: `${configFile} (chat_template)`, environment: 'transformers', variables, notes };
-  if (Array.isArray(inConfig)) {
-    // Named templates: transformers uses "default" when no name is asked for.
-    const named = inConfig.find((t) => isDict(t) && t.name === 'default');
-    if (isDict(named) && typeof named.template === 'string') return { template: named.template, from: `${configFile} (chat_template "default")`, environment: 'transformers', variables, notes };
-  }
+  // Named templates: transformers uses "default" when no name is asked for.
+  const template = configTemplate(inConfig);
+  if (template !== undefined) return { template, from: `${configFile} (chat_template${typeof inConfig === 'string' ? '' : ' "default"'})`, environment: 'transformers', variables, notes };
   return repo && configFile
     ? `Neither custom_chat_template nor the cached tokenizer files of ${repo} hold a chat template: transformers would raise ValueError.`
     : 'There is no custom_chat_template, and the tokenizer is not in the Hugging Face cache to read its template from.';

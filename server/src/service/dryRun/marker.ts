@@ -7,7 +7,7 @@ import { renderTemplate, type TemplateEnvironment } from '../../jinja2';
 import { ensureAlternatingRoles } from '../../clemcore/conversation';
 import { isDict, isTruthy, PY_SPACE } from '../../clemcore/python';
 import type { GgufFacts, TokenizerFacts } from '../../clemcore/facts';
-import { isRecord, keepResult, keptResult } from '../../keptResults';
+import { keepResult, keptResult } from '../../keptResults';
 
 /** Stand-ins for bos_token / eos_token in the render: the real texts are filled in afterwards, when known. */
 const BOS = '\u0000BOS\u0000';
@@ -47,7 +47,7 @@ interface KeptRenders {
 
 function areRenders(value: unknown): value is KeptRenders {
   const isRender = (r: unknown) => r === undefined || r === null || typeof r === 'string';
-  return isRecord(value) && isRender(value.answered) && isRender(value.generationTail);
+  return isDict(value) && isRender(value.answered) && isRender(value.generationTail);
 }
 const TEMPLATE_CACHE_LIMIT = 500;
 

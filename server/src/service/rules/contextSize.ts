@@ -3,6 +3,7 @@
 // `int(value.replace("k", "")) * 1000`, where "", "128K", "1M" crash and "4096" becomes 4,096,000. Everything else
 // ignores it, so outside huggingface_multimodal these are format hints and warnings.
 import { stringValue } from '../jsonText';
+import { parseContextSize37 } from '../../clemcore/contextSize';
 import type { ValueCheck } from './valueKinds';
 import type { EntryContext } from '../context';
 
@@ -13,12 +14,6 @@ function pythonInt(s: string): number | undefined {
   return Number(t.replace(/_/g, ''));
 }
 
-/** The 3.7 reading: a number of tokens, or undefined when the runtime would ignore the value. */
-function parse37(s: string): number | undefined {
-  const m = /^(\d+)([km])?$/.exec(s.trim().toLowerCase());
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] === 'k' ? 1024 : m[2] === 'm' ? 1048576 : 1);
-}
 
 /** A cleaned-up spelling that both runtimes parse, when one can be derived without guessing. */
 function cleanUp(s: string): string | undefined {
@@ -81,7 +76,7 @@ export const checkContextSize: ValueCheck = (ctx, node, path) => {
   if (multimodal) {
     const n = pythonInt(value.replace(/k/g, ''));
     if (n === undefined) {
-      const tokens = parse37(value) ?? (cleanUp(value) ? parse37(cleanUp(value)!) : undefined);
+      const tokens = parseContextSize37(value) ?? (cleanUp(value) ? parseContextSize37(cleanUp(value)!) : undefined);
       const suggestion = tokens ? multimodalSpelling(tokens) : undefined;
       const what = value === '' ? 'an empty value' : `${shown}`;
       ctx.report('context-size', node, path, `huggingface_multimodal uses \`${key}\` as the model's context size and parses it with \`int(value.replace("k", "")) * 1000\`; ${what} makes that raise ValueError when the model is loaded (only a lower-case "k" is understood). Write ${suggestion ? `"${suggestion}"` : 'the size like "32k" (k = 1000 tokens)'}.`, {
@@ -109,7 +104,7 @@ export const checkContextSize: ValueCheck = (ctx, node, path) => {
   }
   const plain = /^\d+[km]?$/.test(value);
   if (plain) return;
-  if (parse37(value) !== undefined) {
+  if (parseContextSize37(value) !== undefined) {
     const fixed = value.trim().toLowerCase();
     ctx.report('context-size', node, path, `\`${key}\` ${shown} is accepted by clemcore 3.7, which lower-cases it, but the usual form is lower-case without spaces, and clemcore 3.3's huggingface_multimodal crashed on an upper-case "K" or "M". Write "${fixed}".`, {
       data: { replacement: JSON.stringify(fixed) },
