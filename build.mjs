@@ -1,6 +1,8 @@
 // Bundles the extension client, the language server and its checker thread, the CLI and the test worker into dist/
 // with esbuild.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readDiagnosticsTable } from './scripts/readmeDiagnostics.mjs';
 
@@ -30,14 +32,23 @@ const common = {
   plugins: [readmeDiagnostics],
 };
 
+/**
+ * dist/cli.js, once dist/cli/main.js is built: the loader knows the bundle by a hash of it taken here, so that a start
+ * reads the bundle but does not hash it (cliLoader.ts).
+ */
+async function buildCli() {
+  await build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli/main.js' });
+  const key = createHash('sha256').update(readFileSync('dist/cli/main.js')).digest('hex').slice(0, 16);
+  await build({ ...common, entryPoints: ['server/src/cliLoader.ts'], outfile: 'dist/cli.js', define: { CLI_BUNDLE_HASH: JSON.stringify(key) } });
+}
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   // The language server's checker threads (worker_threads), one per open registry.
   build({ ...common, entryPoints: ['server/src/lsp/checker/worker.ts'], outfile: 'dist/checkWorker.js' }),
   // The command line: dist/cli.js starts dist/cli/main.js with V8's code from an earlier run (cliLoader.ts).
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli/main.js' }),
-  build({ ...common, entryPoints: ['server/src/cliLoader.ts'], outfile: 'dist/cli.js' }),
+  buildCli(),
   // The test worker is ESM because node-llama-cpp is ESM-only (imported at run time from wherever it is installed).
   build({
     ...common,

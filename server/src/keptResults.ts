@@ -6,27 +6,30 @@
 // that depends on the file system, the time or the settings.
 // The language server does not use it (it keeps its results in memory for as long as it runs). Reading or writing
 // the file can fail in any way; that only costs the time the results would have saved.
-import { createHash } from 'node:crypto';
+// A result is found by its kind and its whole input, not by a hash of them: two inputs never share a result, and a
+// start does not load node:crypto (a few milliseconds of a run that takes a few hundred).
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Enough for every template of a few registries; the results of one template take a few kilobytes at most. */
 const MAX_ENTRIES = 2000;
-const FORMAT = 1;
+/** And at most about this many characters of inputs (a registry's templates take tens of kilobytes). */
+const MAX_INPUT_CHARS = 8_000_000;
+const FORMAT = 2;
 
 interface Store {
   file: string;
-  /** Results by hash of kind and input: those read from the file, and those computed in this run. */
+  /** Results by kind and input (`keyOf`): those read from the file, and those computed in this run. */
   entries: Map<string, unknown>;
-  /** Hashes asked for or added in this run: they are kept first when the file is full. */
+  /** Keys asked for or added in this run: they are kept first when the file is full. */
   used: Set<string>;
   changed: boolean;
 }
 
 let store: Store | undefined;
 
-function hashOf(kind: string, input: string): string {
-  return createHash('sha256').update(kind).update('\0').update(input).digest('base64url').slice(0, 32);
+function keyOf(kind: string, input: string): string {
+  return `${kind}\0${input}`;
 }
 
 /** Whether results are kept in this process (so that callers can skip preparing a result for keeping). */
@@ -40,10 +43,10 @@ export function keepingResults(): boolean {
  */
 export function keptResult<T>(kind: string, input: string, fits: (value: unknown) => value is T): T | undefined {
   if (!store) return undefined;
-  const hash = hashOf(kind, input);
-  const value = store.entries.get(hash);
+  const key = keyOf(kind, input);
+  const value = store.entries.get(key);
   if (value === undefined || !fits(value)) return undefined;
-  store.used.add(hash);
+  store.used.add(key);
   return value;
 }
 
@@ -63,9 +66,9 @@ export function isSpan(value: unknown): value is Record<string, unknown> & { sta
 /** Keeps a JSON-serializable result of `kind` for `input`; written to the file when the process exits. */
 export function keepResult(kind: string, input: string, value: unknown): void {
   if (!store || value === undefined) return;
-  const hash = hashOf(kind, input);
-  store.entries.set(hash, value);
-  store.used.add(hash);
+  const key = keyOf(kind, input);
+  store.entries.set(key, value);
+  store.used.add(key);
   store.changed = true;
 }
 
@@ -78,7 +81,7 @@ export function openKeptResults(file: string): void {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; entries?: unknown };
     if (data && data.format === FORMAT && data.entries && typeof data.entries === 'object' && !Array.isArray(data.entries)) {
-      for (const [hash, value] of Object.entries(data.entries as Record<string, unknown>)) entries.set(hash, value);
+      for (const [key, value] of Object.entries(data.entries as Record<string, unknown>)) entries.set(key, value);
     }
   } catch {
     // none yet, unreadable or damaged: start from nothing
@@ -95,10 +98,14 @@ export function closeKeptResults(): void {
 function writeKept(): void {
   const s = store;
   if (!s?.changed) return;
-  // This run's results first, then the others in the order of the file (the run before's first), up to the limit.
-  const hashes = [...s.used, ...[...s.entries.keys()].filter((h) => !s.used.has(h))].slice(0, MAX_ENTRIES);
+  // This run's results first, then the others in the order of the file (the run before's first), up to the limits.
   const entries: Record<string, unknown> = {};
-  for (const h of hashes) entries[h] = s.entries.get(h);
+  let count = 0;
+  let chars = 0;
+  for (const key of [...s.used, ...[...s.entries.keys()].filter((k) => !s.used.has(k))]) {
+    if (count++ >= MAX_ENTRIES || (chars += key.length) > MAX_INPUT_CHARS) break;
+    entries[key] = s.entries.get(key);
+  }
   const temporary = `${s.file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(s.file), { recursive: true });

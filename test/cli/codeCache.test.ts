@@ -2,7 +2,7 @@
 // the next runs, replaced when V8 refuses it, and never a reason for a different result or a failure.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -97,4 +97,29 @@ test('the code of older bundles is removed but for the newest three', () => {
   writeFileSync(path.join(folder, 'notes.txt'), 'not ours');
   run(home);
   assert.deepEqual(cacheFiles(home), [...old.slice(2), ...old.slice(2).map(results), ours, 'notes.txt'].sort());
+});
+
+test('a bundle changed after the build, even to the same length, is not run with the code of the old one', () => {
+  // A copy of the command line: dist/cli.js finds its bundle next to it.
+  const copy = path.join(dir, 'copy');
+  mkdirSync(path.join(copy, 'cli'), { recursive: true });
+  copyFileSync(path.join(REPO, 'dist', 'cli.js'), path.join(copy, 'cli.js'));
+  const bundle = path.join(copy, 'cli', 'main.js');
+  copyFileSync(path.join(REPO, 'dist', 'cli', 'main.js'), bundle);
+  const home = path.join(dir, 'changed');
+  const runCopy = () => spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'check', '--format', 'json', BROKEN], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: home, CLEM_REGISTRY_CODE_CACHE: '' },
+    timeout: 20_000,
+  });
+  const before = runCopy();
+  assert.match(before.stdout, /is not a valid ISO date/);
+  assert.equal(cacheFiles(home).filter((n) => CACHE_FILE.test(n)).length, 1);
+  // The same number of characters, one message different: what V8 checks of a cache (the length) still fits.
+  const source = readFileSync(bundle, 'utf8');
+  assert.ok(source.includes('is not a valid ISO date'));
+  writeFileSync(bundle, source.replaceAll('is not a valid ISO date', 'is NOT a valid ISO date'));
+  const after = runCopy();
+  assert.match(after.stdout, /is NOT a valid ISO date/);
+  assert.equal(cacheFiles(home).filter((n) => CACHE_FILE.test(n)).length, 2, 'a cache of its own');
 });

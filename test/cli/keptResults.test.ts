@@ -113,10 +113,10 @@ test('a damaged or foreign results file counts as empty and is written anew', ()
   const plain = run(home, TEMPLATES, { CLEM_REGISTRY_CODE_CACHE: 'off' });
   run(home, TEMPLATES);
   const file = resultsFile(home)!;
-  for (const damage of ['', '{"format": 1, "entries": ', '[1, 2, 3]', '{"format": 99, "entries": {}}', '\u0000'.repeat(100)]) {
+  for (const damage of ['', '{"format": 2, "entries": ', '[1, 2, 3]', '{"format": 99, "entries": {}}', '\u0000'.repeat(100)]) {
     writeFileSync(file, damage);
     assert.deepEqual(run(home, TEMPLATES), plain, `after ${JSON.stringify(damage.slice(0, 20))}`);
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 1, 'written anew');
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 2, 'written anew');
   }
 });
 
@@ -126,14 +126,14 @@ test('kept results of the wrong shape (a file edited by hand) are computed again
   run(home, TEMPLATES);
   const file = resultsFile(home)!;
   const kept = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: Record<string, unknown> };
-  const hashes = Object.keys(kept.entries);
+  const keys = Object.keys(kept.entries);
   for (const wrong of [42, 'text', [1], { readsMessages: 'yes', extensionTags: [] }, [{ start: 0, end: 1, kind: 'x', before: '', keep: {} }], { answered: 7 }]) {
-    writeFileSync(file, JSON.stringify({ format: 1, entries: Object.fromEntries(hashes.map((h) => [h, wrong])) }));
+    writeFileSync(file, JSON.stringify({ format: 2, entries: Object.fromEntries(keys.map((k) => [k, wrong])) }));
     assert.deepEqual(run(home, TEMPLATES), plain, `every result kept as ${JSON.stringify(wrong)}`);
   }
   // The results computed again replace the wrong ones.
   const again = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
-  assert.deepEqual(Object.keys(again.entries).sort(), [...hashes].sort());
+  assert.deepEqual(Object.keys(again.entries).sort(), [...keys].sort());
   assert.ok(Object.values(again.entries).every((v) => JSON.stringify(v) !== JSON.stringify({ answered: 7 })));
 });
 
