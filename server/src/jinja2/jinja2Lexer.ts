@@ -13,7 +13,7 @@ const TAG_RULES: [kind: TokenKind, re: RegExp][] = [
   ['ws', new RegExp(`[${PY_SPACE}]+`, 'y')],
   ['float', /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/iy],
   ['int', /(?:0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*)/iy],
-  ['name', /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]+/uy],
+  ['name', /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]+/uy],
   ['string', /'([^'\\]*(?:\\[\s\S][^'\\]*)*)'|"([^"\\]*(?:\\[\s\S][^"\\]*)*)"/y],
   ['op', /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y],
 ];
@@ -25,7 +25,7 @@ export type TokenKind = 'ws' | 'float' | 'int' | 'name' | 'string' | 'op';
 const ASCII_NAME = /[A-Za-z0-9_]+/y;
 const UNICODE_NAME = TAG_RULES[3][1];
 const VALID_ASCII_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const VALID_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}·]*$/u;
+const VALID_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]*$/u;
 
 /** The name rule's match at `at`, as `UNICODE_NAME` finds it. */
 function matchName(src: string, at: number): RegExpExecArray | null {

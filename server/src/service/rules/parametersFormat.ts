@@ -13,7 +13,7 @@ function trimNumber(n: number): string {
 
 /** A normalised spelling, when the value is a count in another notation. */
 export function normaliseParameters(raw: string): string | undefined {
-  let v = raw.trim().replace(/^(~|≈|approx\.?|about|ca\.?)\s*/i, '');
+  let v = raw.trim().replace(/^(~|\u2248|approx\.?|about|ca\.?)\s*/i, '');
   v = v.replace(/\s*(parameters|params|param)$/i, '');
   let m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(v);
   if (m) {
@@ -45,7 +45,7 @@ export const checkParameters: ValueCheck = (ctx, node, path) => {
     });
     return;
   }
-  if (/^\s*\d+\s*[x×]\s*\d+(\.\d+)?\s*[mbt]\s*$/i.test(value)) {
+  if (/^\s*\d+\s*[x\u00d7]\s*\d+(\.\d+)?\s*[mbt]\s*$/i.test(value)) {
     ctx.report('parameters-format', node, path, `\`${key}\` ${shown} is mixture-of-experts notation (experts × expert size); the registry gives the total parameter count, which is smaller because experts share layers (e.g. "46.7B" for Mixtral 8x7B). Write the total from the model card.`);
     return;
   }
