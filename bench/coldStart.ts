@@ -4,7 +4,7 @@
 // registry, printing its diagnostics as JSON. Both alternate pair by pair, so that both see the same machine load.
 // Options: --pairs N (default 10), --runs N (default 3), --file PATH (default: the 2025 registry, else the example).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -48,6 +48,39 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   if (run.status !== 0 && run.status !== 1) throw new Error(`${args.join(' ')} failed (${run.status}): ${run.stderr.slice(0, 400)}`);
   JSON.parse(run.stdout); // both print their findings as JSON: a run that printed nothing usable does not count
   return ms;
+}
+
+/**
+ * Copies of the registry, each with a comment of its own at the end of one chat template (the first one of median
+ * length), so that every start finds that template new. `sameFindings` checks that the comment changes no finding.
+ */
+function editedCopies(file: string, folder: string): { files: string[]; what: string } {
+  const text = readFileSync(file, 'utf8');
+  const entries = JSON.parse(text) as { model_name?: string; model_config?: { custom_chat_template?: unknown } }[];
+  const templates = [...new Set(entries.map((e) => e.model_config?.custom_chat_template).filter((t): t is string => typeof t === 'string'))];
+  if (!templates.length) return { files: [file], what: 'the registry has no chat template, so nothing was edited' };
+  const chosen = [...templates].sort((a, b) => a.length - b.length)[templates.length >> 1];
+  // The template as it is written in the file: JSON.stringify gives the same escapes as the registry's own writer.
+  const written = JSON.stringify(chosen).slice(0, -1);
+  const at = text.indexOf(written);
+  if (at < 0) return { files: [file], what: 'the template is not written as JSON.stringify writes it, so nothing was edited' };
+  const end = at + written.length;
+  const files = Array.from({ length: 64 }, (_, i) => {
+    const copy = path.join(folder, `edited-${i}.json`);
+    writeFileSync(copy, `${text.slice(0, end)}{# edit ${i} #}${text.slice(end)}`);
+    return copy;
+  });
+  return { files, what: `a ${chosen.length}-character template, a new comment at its end each start` };
+}
+
+/** Whether two registries get the same findings (codes and ranges). */
+function sameFindings(cli: string, a: string, b: string, env: NodeJS.ProcessEnv): boolean {
+  const findings = (f: string) => {
+    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', f], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...env, CLEM_REGISTRY_CODE_CACHE: 'off' } });
+    const [result] = JSON.parse(run.stdout) as { diagnostics: { code: string; range: unknown }[] }[];
+    return JSON.stringify(result.diagnostics.map((d) => [d.code, d.range]));
+  };
+  return findings(a) === findings(b);
 }
 
 function median(xs: number[]): number {
@@ -97,7 +130,12 @@ function main(): void {
     const forget = () => {
       for (const name of readdirSync(folder)) if (name.startsWith('results-')) rmSync(path.join(folder, name));
     };
+    // A commit that edits one chat template: each start sees that template for the first time and the others kept.
+    const edited = editedCopies(file, cacheHome);
+    if (!sameFindings(cli, file, edited.files[0], env)) edited.what += '; NOTE: the edit changed the findings';
+    let next = 0;
     const variants: [string, () => number][] = [
+      [`one template edited (${edited.what})`, () => timed([cli, 'check', '--format', 'json', edited.files[next++ % edited.files.length]], env)],
       ['templates not seen before (code cache only)', () => (forget(), timed(ours, env))],
       ['nothing kept (CLEM_REGISTRY_CODE_CACHE=off)', () => timed(ours, { ...env, CLEM_REGISTRY_CODE_CACHE: 'off' })],
     ];

@@ -5,7 +5,7 @@ import { analyzeTemplate } from './analysis';
 import type { Profile } from './environments';
 import { errorMessage, TemplateSyntaxError } from './errors';
 import { FILTERS } from './filters';
-import { lex, type Lexed } from './jinja2Lexer';
+import { lexLaidOut, type Lexed } from './jinja2Lexer';
 import { isNode, type AstNode } from './libraryAst';
 import { TESTS } from './testsOps';
 import { str } from './values';
@@ -24,7 +24,7 @@ export function compile(template: string, profile: Profile): Program {
   const key = `${profile.trimBlocks ? 't' : 'p'}${profile.extensions ? 'x' : ''}\0${template}`;
   const hit = compiled.get(key);
   if (hit) return hit;
-  const lexed = lex(template, profile);
+  const { lexed } = lexLaidOut(template, profile);
   // The library drops one trailing newline; the lexer already dropped jinja2's, so give it one to drop.
   const source = `${lexed.text}\n`;
   let root: Program['root'];

@@ -86,6 +86,25 @@ export interface LexOptions {
   layout?: LexLayout;
 }
 
+/** The last few templates lexed with their layout, per profile (the whitespace check's lex is compile()'s). */
+const laidOut = new Map<Profile, { template: string; lexed: Lexed; layout: LexLayout }[]>();
+const LAID_OUT_KEPT = 4;
+
+/**
+ * `lex` with the layout. The whitespace check and compile() lex the same template in the same environment one after
+ * the other: the second finds the first's result. A template the lexer rejects throws each time.
+ */
+export function lexLaidOut(template: string, profile: Profile): { lexed: Lexed; layout: LexLayout } {
+  let recent = laidOut.get(profile);
+  if (!recent) laidOut.set(profile, (recent = []));
+  const hit = recent.find((r) => r.template === template);
+  if (hit) return hit;
+  const layout: LexLayout = { tags: [], removals: [] };
+  const result = { template, lexed: lex(template, profile, { layout }), layout };
+  if (recent.unshift(result) > LAID_OUT_KEPT) recent.pop();
+  return result;
+}
+
 export function lex(template: string, profile: Profile, options: LexOptions = {}): Lexed {
   const layout = options.layout;
   // tokeniter: split on \r\n, \r and \n, drop a last empty line (keep_trailing_newline is off), join with \n.

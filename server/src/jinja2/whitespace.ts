@@ -4,7 +4,7 @@
 // this module keeps the ones that change a prompt in a way that matters, each with edits that fix it.
 import { analyzeTemplate, type TemplateAnalysis } from './analysis';
 import { PROFILES, type TemplateEnvironment } from './environments';
-import { lex, type LexLayout, type TagSpan, type WhitespaceRemoval } from './jinja2Lexer';
+import { lex, lexLaidOut, type LexLayout, type TagSpan, type WhitespaceRemoval } from './jinja2Lexer';
 import { renderTemplate } from './render';
 import { isSpan, keepResult, keptResult } from '../keptResults';
 
@@ -96,8 +96,7 @@ function areDifferences(value: unknown): value is WhitespaceDifference[] {
 
 function findDifferences(template: string, environment: TemplateEnvironment): WhitespaceDifference[] {
   const profile = PROFILES[environment];
-  const layout: LexLayout = { tags: [], removals: [] };
-  const lexed = lex(template, profile, { layout });
+  const { lexed, layout } = lexLaidOut(template, profile);
   const found: WhitespaceDifference[] = [];
   for (const removal of layout.removals) {
     let difference: WhitespaceDifference | undefined;
