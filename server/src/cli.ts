@@ -3,7 +3,6 @@
 // clemcore would, in the same worker process the editor uses; `clem-registry lsp --stdio` starts the editor's language
 // server for any LSP client. The subcommands share one option parser.
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import pkg from '../../package.json';
 import { checkRegistryBytes, DIAGNOSTIC_CODES, getSchemaSet, type RegistryDiagnostic, type ServiceSettings, type Severity } from './service';
@@ -16,7 +15,6 @@ import { REGISTRY_FILE_NAME } from './lsp/protocol';
 import { TextBuffer } from './lsp/textBuffer';
 import type { EntryTestRequest } from './runtime/pipeline';
 import { reportJson, reportText } from './runtime/report';
-import { runEntryTest } from './runtime/runner';
 import { loadRegistry } from './runtime/entryLookup';
 import { writeSarif } from './sarif';
 import { openKeptResults } from './keptResults';
@@ -360,6 +358,8 @@ async function testCommand(args: string[]): Promise<number> {
     clemcoreVersion: version ?? getSchemaSet().defaultVersion,
   };
   const runtime = options.get('runtime')?.[0] ?? process.env.CLEM_REGISTRY_LLAMA_RUNTIME;
+  // Loaded here: a check does not start the worker (nor load node:child_process).
+  const { runEntryTest } = await import('./runtime/runner');
   const runOptions = {
     workerPath: path.join(__dirname, 'testWorker.mjs'),
     runtimeCandidates: [...(runtime ? [path.resolve(runtime)] : []), path.resolve(__dirname, '..')],
@@ -482,7 +482,7 @@ function lspCommand(args: string[]): Promise<number> {
   const server = path.join(__dirname, 'server.js');
   if (!existsSync(server)) throw new InputError(`the language server is not built: ${server} is missing (npm run build makes it)`);
   // Loaded only here, so that `check` never pays for the server's code.
-  createRequire(__filename)(server);
+  module.require(server);
   return new Promise<number>(() => undefined);
 }
 
