@@ -128,15 +128,20 @@ function analyzeUncached(template: string): TemplateAnalysis {
   const extensionTags = findExtensionTags(template);
   const none: TemplateAnalysis = { readsMessages: false, readsAddGenerationPrompt: false, extensionTags };
 
-  // The library's tokens are the reference; our positioned tokens give positions where both agree. A template that
-  // tokenizes and parses needs positions only for the spans of `reads`, which few rules ask for: they are lexed then.
+  // Our positioned lexer gives the library's tokens with their positions (test/jinja2/tokenizer.test.ts holds it to
+  // the library's tokenize). Where it fails, the library's own tokenize says how: its message is what users see.
+  const ours = positionedTokens(template);
   let libTokens: LibToken[];
-  try {
-    libTokens = tokenize(template);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return { ...none, problem: lexProblem(template, message, positionedTokens(template).lexError) };
+  if (ours.tokens) libTokens = ours.tokens;
+  else {
+    try {
+      libTokens = tokenize(template);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return { ...none, problem: lexProblem(template, message, ours.lexError) };
+    }
   }
+  const positioned = ours.tokens;
 
   let program: unknown;
   try {
@@ -158,7 +163,6 @@ function analyzeUncached(template: string): TemplateAnalysis {
         e = again;
       }
     }
-    const positioned = alignedTokens(template, libTokens);
     const problem = positioned ? parseProblem(template, positioned, e, last) : undefined;
     return {
       ...none,
@@ -177,7 +181,7 @@ function analyzeUncached(template: string): TemplateAnalysis {
     readsMessages: tally.reads.has('messages'),
     readsAddGenerationPrompt: tally.reads.has('add_generation_prompt'),
     get reads() {
-      reads ??= readSpans(template, libTokens, tally.reads);
+      reads ??= readSpans(positioned, tally.reads);
       return reads;
     },
     bound: tally.bound,
@@ -190,28 +194,15 @@ function positionedTokens(template: string): { tokens?: PositionedToken[]; lexEr
   try {
     return { tokens: tokenizeWithPositions(template) };
   } catch (e) {
-    if (e instanceof JinjaLexError) return { lexError: e };
-    throw e;
+    // An internal failure of our lexer: the library's tokens, without positions.
+    return e instanceof JinjaLexError ? { lexError: e } : {};
   }
-}
-
-/** Our positioned tokens when they are the library's tokens, one for one; otherwise positions are not known. */
-function alignedTokens(template: string, libTokens: LibToken[]): PositionedToken[] | undefined {
-  const positioned = positionedTokens(template).tokens;
-  const aligned = positioned !== undefined && positioned.length === libTokens.length && positioned.every((t, i) => t.type === libTokens[i].type && t.value === libTokens[i].value);
-  return aligned ? positioned : undefined;
 }
 
 /** Every name read, with the span of its first use (an identifier that is not an attribute) when positions are known. */
-function readSpans(template: string, libTokens: LibToken[], names: Set<string>): Map<string, { start: number; end: number } | undefined> {
+function readSpans(positioned: PositionedToken[] | undefined, names: Set<string>): Map<string, { start: number; end: number } | undefined> {
   const reads = new Map<string, { start: number; end: number } | undefined>();
   for (const name of names) reads.set(name, undefined);
-  let positioned: PositionedToken[] | undefined;
-  try {
-    positioned = alignedTokens(template, libTokens);
-  } catch {
-    positioned = undefined; // an internal failure of our lexer: the names without their spans
-  }
   if (positioned) {
     for (let i = 0; i < positioned.length; i++) {
       const t = positioned[i];

@@ -1,11 +1,12 @@
 // Compiling a template as jinja2 does: lex it (jinja2Lexer.ts), parse the result with @huggingface/jinja, and make the
 // checks jinja2 makes before rendering (unknown filters and tests, loop controls outside a loop). Cached by text.
-import { Interpreter, parse, tokenize } from '@huggingface/jinja';
+import { Interpreter, parse } from '@huggingface/jinja';
 import { analyzeTemplate } from './analysis';
 import type { Profile } from './environments';
 import { errorMessage, TemplateSyntaxError } from './errors';
 import { FILTERS } from './filters';
 import { lexLaidOut, type Lexed } from './jinja2Lexer';
+import { libraryTokens } from './positionedLexer';
 import { isNode, type AstNode } from './libraryAst';
 import { TESTS } from './testsOps';
 import { str } from './values';
@@ -29,7 +30,7 @@ export function compile(template: string, profile: Profile): Program {
   const source = `${lexed.text}\n`;
   let root: Program['root'];
   try {
-    root = parse(tokenize(source));
+    root = parse(libraryTokens(source));
   } catch (e) {
     const problem = analyzeTemplate(source).problem;
     const offset = problem ? lexed.map[Math.min(problem.start, lexed.map.length - 1)] : undefined;

@@ -1,7 +1,8 @@
 // A position-keeping port of the lexer of @huggingface/jinja 0.5.11 (MIT, huggingface.js): the same algorithm and the
 // same tokens, but every token remembers where it starts and ends in the original template, and an error says where it
-// happened. The library's own `tokenize` stays the reference: analysis.ts compares both token lists and uses
-// these positions only when they agree.
+// happened. The library's parser reads these tokens as its own (test/jinja2/tokenizer.test.ts holds both lexers to
+// the same tokens and the same failures); where ours fails, the library's own `tokenize` gives the error users see.
+import { tokenize } from '@huggingface/jinja';
 
 export type JinjaTokenType =
   | 'Text' | 'NumericLiteral' | 'StringLiteral' | 'Identifier' | 'Equals' | 'OpenParen' | 'CloseParen'
@@ -25,25 +26,21 @@ export class JinjaLexError extends Error {
   }
 }
 
-const ORDERED_MAPPING_TABLE: [string, JinjaTokenType][] = [
-  ['{%', 'OpenStatement'], ['%}', 'CloseStatement'], ['{{', 'OpenExpression'], ['}}', 'CloseExpression'],
-  ['(', 'OpenParen'], [')', 'CloseParen'], ['{', 'OpenCurlyBracket'], ['}', 'CloseCurlyBracket'],
-  ['[', 'OpenSquareBracket'], [']', 'CloseSquareBracket'], [',', 'Comma'], ['.', 'Dot'], [':', 'Colon'], ['|', 'Pipe'],
-  ['<=', 'ComparisonBinaryOperator'], ['>=', 'ComparisonBinaryOperator'], ['==', 'ComparisonBinaryOperator'],
-  ['!=', 'ComparisonBinaryOperator'], ['<', 'ComparisonBinaryOperator'], ['>', 'ComparisonBinaryOperator'],
-  ['+', 'AdditiveBinaryOperator'], ['-', 'AdditiveBinaryOperator'], ['~', 'AdditiveBinaryOperator'],
-  ['**', 'ExponentiationBinaryOperator'], ['*', 'MultiplicativeBinaryOperator'], ['//', 'MultiplicativeBinaryOperator'],
-  ['/', 'MultiplicativeBinaryOperator'], ['%', 'MultiplicativeBinaryOperator'], ['=', 'Equals'],
-];
-
 const ESCAPE_CHARACTERS = new Map([['n', '\n'], ['t', '\t'], ['r', '\r'], ['b', '\b'], ['f', '\f'], ['v', '\v'], ["'", "'"], ['"', '"'], ['\\', '\\']]);
 
-const isWord = (c: string | undefined) => c !== undefined && /\w/.test(c);
-const isInteger = (c: string | undefined) => c !== undefined && /[0-9]/.test(c);
-const isWhitespace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+// The library tests single characters with /\w/, /[0-9]/ and /\s/; the same sets by character code (a character past
+// the end is none of them here; the library never asks about one where that would differ).
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isSpaceCode = (c: number) =>
+  (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+  c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
-/** The library's preprocess (without trim/lstrip options), plus the original index of every remaining character. */
-export function preprocessWithMap(template: string): { src: string; map: number[] } {
+/**
+ * The library's preprocess (without trim/lstrip options), plus the original index of every remaining character;
+ * `map` is absent when every character kept its index (a template without {% generation %} tags).
+ */
+export function preprocessWithMap(template: string): { src: string; map?: number[] } {
   let text = template;
   if (text.endsWith('\n')) text = text.slice(0, -1);
   const re = /(\s*){%(-?)\s*(?:end)?generation\s*(-?)%}(\s*)/gs;
@@ -57,8 +54,7 @@ export function preprocessWithMap(template: string): { src: string; map: number[
     }
   };
   let m = re.exec(text);
-  // No {% generation %} tags (the usual template): the text as it is, without copying it character by character.
-  if (!m) return { src: text, map: Array.from({ length: text.length + 1 }, (_, i) => i) };
+  if (!m) return { src: text };
   for (; m; m = re.exec(text)) {
     if (m[0].length === 0) {
       re.lastIndex++;
@@ -75,67 +71,120 @@ export function preprocessWithMap(template: string): { src: string; map: number[
   return { src, map };
 }
 
-/** Tokenizes like @huggingface/jinja's `tokenize(source)` (no options), keeping positions; throws JinjaLexError. */
+/** The one- and two-character tokens, as the library's ordered table matches them at a character. */
+function symbolAt(src: string, at: number, curlyBracketDepth: number): [string, JinjaTokenType] | undefined {
+  const next = src[at + 1];
+  switch (src[at]) {
+    case '{': return next === '%' ? ['{%', 'OpenStatement'] : next === '{' ? ['{{', 'OpenExpression'] : ['{', 'OpenCurlyBracket'];
+    case '%': return next === '}' ? ['%}', 'CloseStatement'] : ['%', 'MultiplicativeBinaryOperator'];
+    case '}': return next === '}' && curlyBracketDepth <= 0 ? ['}}', 'CloseExpression'] : ['}', 'CloseCurlyBracket'];
+    case '(': return ['(', 'OpenParen'];
+    case ')': return [')', 'CloseParen'];
+    case '[': return ['[', 'OpenSquareBracket'];
+    case ']': return [']', 'CloseSquareBracket'];
+    case ',': return [',', 'Comma'];
+    case '.': return ['.', 'Dot'];
+    case ':': return [':', 'Colon'];
+    case '|': return ['|', 'Pipe'];
+    case '<': return next === '=' ? ['<=', 'ComparisonBinaryOperator'] : ['<', 'ComparisonBinaryOperator'];
+    case '>': return next === '=' ? ['>=', 'ComparisonBinaryOperator'] : ['>', 'ComparisonBinaryOperator'];
+    case '=': return next === '=' ? ['==', 'ComparisonBinaryOperator'] : ['=', 'Equals'];
+    case '!': return next === '=' ? ['!=', 'ComparisonBinaryOperator'] : undefined;
+    case '+': return ['+', 'AdditiveBinaryOperator'];
+    case '-': return ['-', 'AdditiveBinaryOperator'];
+    case '~': return ['~', 'AdditiveBinaryOperator'];
+    case '*': return next === '*' ? ['**', 'ExponentiationBinaryOperator'] : ['*', 'MultiplicativeBinaryOperator'];
+    case '/': return next === '/' ? ['//', 'MultiplicativeBinaryOperator'] : ['/', 'MultiplicativeBinaryOperator'];
+    default: return undefined;
+  }
+}
+
+/**
+ * Tokenizes like @huggingface/jinja's `tokenize(source)` (no options), keeping positions; throws JinjaLexError.
+ * The same steps, with runs of characters taken as slices and character classes tested by code: the library's
+ * character-by-character regular expressions cost a fresh process more than the rest of a template's checks.
+ */
 export function tokenizeWithPositions(source: string): PositionedToken[] {
   const { src, map } = preprocessWithMap(source);
+  const length = src.length;
   const tokens: PositionedToken[] = [];
   let cursor = 0;
   let curlyBracketDepth = 0;
-  const orig = (i: number) => map[Math.min(i, map.length - 1)];
+  const orig = map ? (i: number) => map[Math.min(i, map.length - 1)] : (i: number) => Math.min(i, length);
   const fail = (message: string, from: number, to: number): never => {
     throw new JinjaLexError(message, orig(from), Math.max(orig(from) + 1, orig(Math.max(to - 1, from)) + 1), tokens);
   };
   const push = (value: string, type: JinjaTokenType, from: number, to: number) => {
     tokens.push({ value, type, start: orig(from), end: to > from ? orig(to - 1) + 1 : orig(from) });
   };
-  /** Consumes while the predicate holds; `openedAt` is where the construct (a string literal) began, for errors. */
-  const consumeWhile = (predicate: (c: string | undefined) => boolean, openedAt: number): string => {
+  const lastType = () => (tokens.length ? tokens[tokens.length - 1].type : undefined);
+  /** The library's consumeWhile for a class of characters: it fails when the run reaches the end of the input. */
+  const consumeClass = (test: (c: number) => boolean, openedAt: number): string => {
+    const from = cursor;
+    while (test(src.charCodeAt(cursor))) {
+      if (++cursor >= length) fail('Unexpected end of input', openedAt, cursor);
+    }
+    return src.slice(from, cursor);
+  };
+  /** The library's consumeWhile for a string literal's body, with its escapes. */
+  const consumeString = (quote: string, openedAt: number): string => {
     let str = '';
-    while (predicate(src[cursor])) {
-      if (src[cursor] === '\\') {
+    let run = cursor;
+    for (;;) {
+      if (cursor >= length) {
+        // The library reads the character past the end as one of the body, then finds the end.
+        cursor++;
+        fail('Unexpected end of input', openedAt, cursor);
+      }
+      const c = src[cursor];
+      if (c === quote) break;
+      if (c === '\\') {
+        str += src.slice(run, cursor);
         const escStart = cursor;
         ++cursor;
-        if (cursor >= src.length) fail('Unexpected end of input', openedAt, cursor);
+        if (cursor >= length) fail('Unexpected end of input', openedAt, cursor);
         const escaped = src[cursor++];
         if (escaped === 'x' || escaped === 'u') {
-          const length = escaped === 'x' ? 2 : 4;
-          const hex = src.slice(cursor, cursor + length);
-          if (hex.length !== length || /[^0-9a-f]/i.test(hex)) fail(`Invalid hexadecimal escape sequence: \\${escaped}${hex}`, escStart, cursor + hex.length);
+          const size = escaped === 'x' ? 2 : 4;
+          const hex = src.slice(cursor, cursor + size);
+          if (hex.length !== size || /[^0-9a-f]/i.test(hex)) fail(`Invalid hexadecimal escape sequence: \\${escaped}${hex}`, escStart, cursor + hex.length);
           str += String.fromCharCode(parseInt(hex, 16));
-          cursor += length;
-          continue;
+          cursor += size;
+        } else {
+          const unescaped = ESCAPE_CHARACTERS.get(escaped);
+          if (unescaped === undefined) fail(`Unexpected escaped character: ${escaped}`, escStart, cursor);
+          str += unescaped;
         }
-        const unescaped = ESCAPE_CHARACTERS.get(escaped);
-        if (unescaped === undefined) fail(`Unexpected escaped character: ${escaped}`, escStart, cursor);
-        str += unescaped;
+        run = cursor;
         continue;
       }
-      str += src[cursor++];
-      if (cursor >= src.length) fail('Unexpected end of input', openedAt, cursor);
+      if (++cursor >= length) fail('Unexpected end of input', openedAt, cursor);
     }
-    return str;
+    return str + src.slice(run, cursor);
   };
   const stripTrailingWhitespace = () => {
-    const lastToken = tokens.at(-1);
+    const lastToken = tokens[tokens.length - 1];
     if (lastToken && lastToken.type === 'Text') {
       lastToken.value = lastToken.value.trimEnd();
       if (lastToken.value === '') tokens.pop();
     }
   };
   const skipLeadingWhitespace = () => {
-    while (cursor < src.length && isWhitespace(src[cursor])) ++cursor;
+    while (cursor < length && isSpaceCode(src.charCodeAt(cursor))) ++cursor;
+  };
+  const opensTag = (at: number) => {
+    if (src.charCodeAt(at) !== 123) return false; // {
+    const next = src.charCodeAt(at + 1);
+    return next === 37 || next === 123 || next === 35; // % { #
   };
 
-  main: while (cursor < src.length) {
-    const lastTokenType = tokens.at(-1)?.type;
+  while (cursor < length) {
+    const lastTokenType = lastType();
     if (lastTokenType === undefined || lastTokenType === 'CloseStatement' || lastTokenType === 'CloseExpression' || lastTokenType === 'Comment') {
       const from = cursor;
-      let text = '';
-      while (cursor < src.length && !(src[cursor] === '{' && (src[cursor + 1] === '%' || src[cursor + 1] === '{' || src[cursor + 1] === '#'))) {
-        text += src[cursor++];
-      }
-      if (text.length > 0) {
-        push(text, 'Text', from, cursor);
+      while (cursor < length && !opensTag(cursor)) cursor++;
+      if (cursor > from) {
+        push(src.slice(from, cursor), 'Text', from, cursor);
         continue;
       }
     }
@@ -144,11 +193,11 @@ export function tokenizeWithPositions(source: string): PositionedToken[] {
       cursor += 2;
       const stripBefore = src[cursor] === '-';
       if (stripBefore) ++cursor;
-      let comment = '';
-      while (src[cursor] !== '#' || src[cursor + 1] !== '}') {
-        if (cursor + 2 >= src.length) fail('Missing end of comment tag', from, from + 2);
-        comment += src[cursor++];
-      }
+      // The library reads up to the first `#}` and fails without one.
+      const close = src.indexOf('#}', cursor);
+      if (close < 0) fail('Missing end of comment tag', from, from + 2);
+      let comment = src.slice(cursor, close);
+      cursor = close;
       const stripAfter = comment.endsWith('-');
       if (stripAfter) comment = comment.slice(0, -1);
       if (stripBefore) stripTrailingWhitespace();
@@ -157,35 +206,27 @@ export function tokenizeWithPositions(source: string): PositionedToken[] {
       if (stripAfter) skipLeadingWhitespace();
       continue;
     }
-    if (src.slice(cursor, cursor + 3) === '{%-') {
+    if (src[cursor] === '{' && src[cursor + 2] === '-' && (src[cursor + 1] === '%' || src[cursor + 1] === '{')) {
       stripTrailingWhitespace();
-      push('{%', 'OpenStatement', cursor, cursor + 3);
+      if (src[cursor + 1] === '%') push('{%', 'OpenStatement', cursor, cursor + 3);
+      else {
+        push('{{', 'OpenExpression', cursor, cursor + 3);
+        curlyBracketDepth = 0;
+      }
       cursor += 3;
       continue;
     }
-    if (src.slice(cursor, cursor + 3) === '{{-') {
-      stripTrailingWhitespace();
-      push('{{', 'OpenExpression', cursor, cursor + 3);
-      curlyBracketDepth = 0;
-      cursor += 3;
-      continue;
-    }
-    consumeWhile(isWhitespace, cursor);
-    if (src.slice(cursor, cursor + 3) === '-%}') {
-      push('%}', 'CloseStatement', cursor, cursor + 3);
-      cursor += 3;
-      skipLeadingWhitespace();
-      continue;
-    }
-    if (src.slice(cursor, cursor + 3) === '-}}') {
-      push('}}', 'CloseExpression', cursor, cursor + 3);
+    consumeClass(isSpaceCode, cursor);
+    if (src[cursor] === '-' && src[cursor + 2] === '}' && (src[cursor + 1] === '%' || src[cursor + 1] === '}')) {
+      if (src[cursor + 1] === '%') push('%}', 'CloseStatement', cursor, cursor + 3);
+      else push('}}', 'CloseExpression', cursor, cursor + 3);
       cursor += 3;
       skipLeadingWhitespace();
       continue;
     }
     const char = src[cursor];
     if (char === '-' || char === '+') {
-      const lastTokenType2 = tokens.at(-1)?.type;
+      const lastTokenType2 = lastType();
       if (lastTokenType2 === 'Text' || lastTokenType2 === undefined) fail(`Unexpected character: ${char}`, cursor, cursor + 1);
       switch (lastTokenType2) {
         case 'Identifier':
@@ -197,10 +238,10 @@ export function tokenizeWithPositions(source: string): PositionedToken[] {
         default: {
           const from = cursor;
           ++cursor;
-          let num = consumeWhile(isInteger, from);
-          if (num.length > 0 && src[cursor] === '.' && isInteger(src[cursor + 1])) {
+          let num = consumeClass(isDigitCode, from);
+          if (num.length > 0 && src[cursor] === '.' && isDigitCode(src.charCodeAt(cursor + 1))) {
             ++cursor;
-            const frac = consumeWhile(isInteger, from);
+            const frac = consumeClass(isDigitCode, from);
             num = `${num}.${frac}`;
           }
           push(`${char}${num}`, num.length > 0 ? 'NumericLiteral' : 'UnaryOperator', from, cursor);
@@ -208,43 +249,52 @@ export function tokenizeWithPositions(source: string): PositionedToken[] {
         }
       }
     }
-    for (const [seq, type] of ORDERED_MAPPING_TABLE) {
-      if (seq === '}}' && curlyBracketDepth > 0) continue;
-      if (src.slice(cursor, cursor + seq.length) === seq) {
-        push(seq, type, cursor, cursor + seq.length);
-        if (type === 'OpenExpression') curlyBracketDepth = 0;
-        else if (type === 'OpenCurlyBracket') ++curlyBracketDepth;
-        else if (type === 'CloseCurlyBracket') --curlyBracketDepth;
-        cursor += seq.length;
-        continue main;
-      }
+    const symbol = symbolAt(src, cursor, curlyBracketDepth);
+    if (symbol) {
+      const [seq, type] = symbol;
+      push(seq, type, cursor, cursor + seq.length);
+      if (type === 'OpenExpression') curlyBracketDepth = 0;
+      else if (type === 'OpenCurlyBracket') ++curlyBracketDepth;
+      else if (type === 'CloseCurlyBracket') --curlyBracketDepth;
+      cursor += seq.length;
+      continue;
     }
     if (char === "'" || char === '"') {
       const from = cursor;
       ++cursor;
-      const str = consumeWhile((c) => c !== char, from);
+      const str = consumeString(char, from);
       ++cursor;
       push(str, 'StringLiteral', from, cursor);
       continue;
     }
-    if (isInteger(char)) {
+    const code = src.charCodeAt(cursor);
+    if (isDigitCode(code)) {
       const from = cursor;
-      let num = consumeWhile(isInteger, from);
-      if (tokens.at(-1)?.type !== 'Dot' && src[cursor] === '.' && isInteger(src[cursor + 1])) {
+      let num = consumeClass(isDigitCode, from);
+      if (lastType() !== 'Dot' && src[cursor] === '.' && isDigitCode(src.charCodeAt(cursor + 1))) {
         ++cursor;
-        const frac = consumeWhile(isInteger, from);
+        const frac = consumeClass(isDigitCode, from);
         num = `${num}.${frac}`;
       }
       push(num, 'NumericLiteral', from, cursor);
       continue;
     }
-    if (isWord(char)) {
+    if (isWordCode(code)) {
       const from = cursor;
-      const word = consumeWhile(isWord, from);
+      const word = consumeClass(isWordCode, from);
       push(word, 'Identifier', from, cursor);
       continue;
     }
     fail(`Unexpected character: ${char}`, cursor, cursor + 1);
   }
   return tokens;
+}
+
+/** The library's tokens of a template: ours, or where our lexer stops, the library's own (or its error). */
+export function libraryTokens(source: string): ReturnType<typeof tokenize> {
+  try {
+    return tokenizeWithPositions(source);
+  } catch {
+    return tokenize(source);
+  }
 }
