@@ -18,6 +18,10 @@ const TAG_RULES: [kind: TokenKind, re: RegExp][] = [
   ['op', /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y],
 ];
 export type TokenKind = 'ws' | 'float' | 'int' | 'name' | 'string' | 'op';
+const WS_RULE = TAG_RULES[0][1];
+const OP_RULE = TAG_RULES[5][1];
+/** The characters the op rule's tokens start with. */
+const OPERATOR_START = new Set('/*=!><+-%~[](){}.:|,;');
 
 // Most names are ASCII: the characters of the name rule below 128 are [A-Za-z0-9_], and an ASCII name is valid when it
 // does not start with a digit. These cheap regexes decide them; the Unicode ones only see names with other characters
@@ -86,6 +90,14 @@ export interface LexOptions {
   layout?: LexLayout;
 }
 
+// The lexer's own regular expressions (sticky or global: each use sets lastIndex first).
+const SPACE_AT = new RegExp(`[${PY_SPACE}]*`, 'y');
+const RAW_BEGIN = new RegExp(`\\{%([-+]?)[${PY_SPACE}]*raw[${PY_SPACE}]*(?:-%\\}[${PY_SPACE}]*|%\\})`, 'y');
+const rawEndRule = (trim: boolean) => new RegExp(`\\{%([-+]?)[${PY_SPACE}]*endraw[${PY_SPACE}]*(?:\\+%\\}|-%\\}[${PY_SPACE}]*|%\\}${trim ? '\\n?' : ''})`, 'g');
+const RAW_END = rawEndRule(false);
+const RAW_END_TRIMMED = rawEndRule(true);
+const TAG_START = /\{[%{#]/g;
+
 /** The last few templates lexed with their layout, per profile (the whitespace check's lex is compile()'s). */
 const laidOut = new Map<Profile, { template: string; lexed: Lexed; layout: LexLayout }[]>();
 const LAID_OUT_KEPT = 4;
@@ -108,24 +120,32 @@ export function lexLaidOut(template: string, profile: Profile): { lexed: Lexed; 
 export function lex(template: string, profile: Profile, options: LexOptions = {}): Lexed {
   const layout = options.layout;
   // tokeniter: split on \r\n, \r and \n, drop a last empty line (keep_trailing_newline is off), join with \n.
-  let src = '';
-  const srcMap: number[] = [];
-  for (let i = 0; i < template.length; i++) {
-    srcMap.push(i);
-    if (template[i] === '\r') {
-      src += '\n';
-      if (template[i + 1] === '\n') i++;
-    } else src += template[i];
+  // srcMap[i] is the template offset of source character i; a template without \r is its own source and needs none.
+  let src = template;
+  let srcMap: number[] | undefined;
+  if (template.includes('\r')) {
+    src = '';
+    srcMap = [];
+    for (let i = 0; i < template.length; i++) {
+      srcMap.push(i);
+      if (template[i] === '\r') {
+        src += '\n';
+        if (template[i + 1] === '\n') i++;
+      } else src += template[i];
+    }
   }
   let srcEnd = template.length;
   if (src.endsWith('\n') && !options.keepTrailingNewline) {
     src = src.slice(0, -1);
-    srcEnd = srcMap.pop()!;
+    srcEnd = srcMap ? srcMap.pop()! : src.length;
     layout?.removals.push({ cause: 'final-newline', start: srcEnd, end: template.length, tag: -1 });
   }
-  srcMap.push(template.length);
+  srcMap?.push(template.length);
+  const srcLength = src.length;
+  /** The template offset of source index i (the end of the source is the end of the template). */
+  const origin = srcMap ? (i: number) => srcMap[i] : (i: number) => (i < srcLength ? i : template.length);
   /** The template offset of source index i, for the layout (the end of the source is where a dropped newline starts). */
-  const offset = (i: number) => (i < src.length ? srcMap[i] : srcEnd);
+  const offset = (i: number) => (i < srcLength ? origin(i) : srcEnd);
   const removed = (cause: WhitespaceRemoval['cause'], from: number, to: number, tag: number) => {
     if (layout && to > from) layout.removals.push({ cause, start: offset(from), end: offset(to), tag });
   };
@@ -142,21 +162,21 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
   const out: Lexed = { text: '', map: [], filters: [], tests: [] };
   const emit = (text: string, at: number) => {
     out.text += text;
-    for (let k = 0; k < text.length; k++) out.map.push(srcMap[at]);
+    const from = origin(at);
+    for (let k = 0; k < text.length; k++) out.map.push(from);
   };
   const emitSource = (from: number, to: number) => {
     out.text += src.slice(from, to);
-    for (let k = from; k < to; k++) out.map.push(srcMap[k]);
+    for (let k = from; k < to; k++) out.map.push(origin(k));
   };
   const fail = (message: string, at: number): never => {
-    throw new TemplateSyntaxError(message, srcMap[Math.min(at, srcMap.length - 1)]);
+    throw new TemplateSyntaxError(message, origin(Math.min(at, srcLength)));
   };
   const trim = profile.trimBlocks;
-  const spaceAt = new RegExp(`[${PY_SPACE}]*`, 'y');
   const skipSpace = (at: number) => {
-    spaceAt.lastIndex = at;
-    spaceAt.test(src);
-    return spaceAt.lastIndex;
+    SPACE_AT.lastIndex = at;
+    SPACE_AT.test(src);
+    return SPACE_AT.lastIndex;
   };
   /** The data before a tag, after `{%-` (strip everything) or lstrip_blocks (spaces on the tag's own line). */
   const emitData = (from: number, to: number, sign: string, lstrip: boolean, lineStarting: boolean) => {
@@ -171,9 +191,9 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
     emitSource(from, end);
   };
 
-  const rawBegin = new RegExp(`\\{%([-+]?)[${PY_SPACE}]*raw[${PY_SPACE}]*(?:-%\\}[${PY_SPACE}]*|%\\})`, 'y');
-  const rawEnd = new RegExp(`\\{%([-+]?)[${PY_SPACE}]*endraw[${PY_SPACE}]*(?:\\+%\\}|-%\\}[${PY_SPACE}]*|%\\}${trim ? '\\n?' : ''})`, 'g');
-  const tagStart = /\{[%{#]/g;
+  const rawBegin = RAW_BEGIN;
+  const rawEnd = trim ? RAW_END_TRIMMED : RAW_END;
+  const tagStart = TAG_START;
   let pos = 0;
   let lineStarting = true;
   while (pos < src.length) {
@@ -257,12 +277,26 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
       }
       let match: RegExpExecArray | null = null;
       let tokenKind: TokenKind = 'ws';
-      for (const [k, re] of TAG_RULES) {
+      // The one rule that can match at an ASCII letter, space or operator (the others start otherwise); any other
+      // character (a digit, a quote, beyond ASCII) tries the rules in jinja2's order.
+      const c = src.charCodeAt(cursor);
+      const only = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? 'name' : c === 32 || c === 9 || c === 10 ? 'ws' : OPERATOR_START.has(src[cursor]) ? 'op' : undefined;
+      if (only === 'name') {
+        match = matchName(src, cursor);
+        tokenKind = 'name';
+      } else if (only) {
+        const re = only === 'ws' ? WS_RULE : OP_RULE;
         re.lastIndex = cursor;
-        match = k === 'name' ? matchName(src, cursor) : re.exec(src);
-        if (match) {
-          tokenKind = k;
-          break;
+        match = re.exec(src);
+        tokenKind = only;
+      } else {
+        for (const [k, re] of TAG_RULES) {
+          re.lastIndex = cursor;
+          match = k === 'name' ? matchName(src, cursor) : re.exec(src);
+          if (match) {
+            tokenKind = k;
+            break;
+          }
         }
       }
       if (!match) fail(`unexpected char ${pyRepr(str(src[cursor]))} at ${cursor}`, cursor);
@@ -283,15 +317,15 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
       }
       if (tokenKind === 'name') {
         if (!isValidName(text)) fail('Invalid character in identifier', start);
-        if (previous?.kind === 'op' && previous.text === '|') out.filters.push({ name: text, offset: srcMap[start] });
-        else if (kind === '%' && first === 'filter' && previous?.text === 'filter' && beforePrevious === undefined) out.filters.push({ name: text, offset: srcMap[start] });
-        else if (previous?.text === 'is' && previous.kind === 'name' && text !== 'not') out.tests.push({ name: text, offset: srcMap[start] });
-        else if (previous?.text === 'not' && beforePrevious?.text === 'is') out.tests.push({ name: text, offset: srcMap[start] });
+        if (previous?.kind === 'op' && previous.text === '|') out.filters.push({ name: text, offset: origin(start) });
+        else if (kind === '%' && first === 'filter' && previous?.text === 'filter' && beforePrevious === undefined) out.filters.push({ name: text, offset: origin(start) });
+        else if (previous?.text === 'is' && previous.kind === 'name' && text !== 'not') out.tests.push({ name: text, offset: origin(start) });
+        else if (previous?.text === 'not' && beforePrevious?.text === 'is') out.tests.push({ name: text, offset: origin(start) });
         if (first === undefined && kind === '%') {
           first = text;
           if (layout) layout.tags[tag].name = text;
           const needsExtension = text === 'break' || text === 'continue' || text === 'generation' || text === 'endgeneration';
-          if (needsExtension && !profile.extensions && !out.unknownTag) out.unknownTag = { name: text, offset: srcMap[start] };
+          if (needsExtension && !profile.extensions && !out.unknownTag) out.unknownTag = { name: text, offset: origin(start) };
         }
       }
       if (first === undefined && kind === '%') first = '';
