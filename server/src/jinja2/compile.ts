@@ -55,10 +55,17 @@ function unknownTag(tag: { name: string; offset: number }): TemplateSyntaxError 
  * valid there: Python compiles them) and in a "soft frame" (an if statement or an inline if, where an unknown filter or
  * test fails only when it runs; anywhere else it fails at compile time).
  */
+interface Frame {
+  loop: boolean;
+  soft: boolean;
+}
+const LOOP_BODY: Frame = { loop: true, soft: false };
+const OUTSIDE_LOOPS: Frame = { loop: false, soft: false };
+
 class Checker {
   constructor(private readonly program: Program, private readonly lexed: Lexed) {}
 
-  visit(node: AstNode, at: { loop: boolean; soft: boolean }): void {
+  visit(node: AstNode, at: Frame): void {
     switch (node.type) {
       case 'Break':
       case 'Continue':
@@ -77,34 +84,46 @@ class Checker {
         break;
       }
     }
-    const inner = { loop: at.loop, soft: false };
-    const bodies: [string, { loop: boolean; soft: boolean }][] =
-      node.type === 'If' ? [['body', { ...at, soft: true }], ['alternate', { ...at, soft: true }]]
-      : node.type === 'For' ? [['body', { loop: true, soft: false }], ['defaultBlock', { loop: false, soft: false }]]
-      : node.type === 'Macro' || node.type === 'CallStatement' ? [['body', { loop: false, soft: false }]]
-      : [['body', inner]];
-    for (const [field, where] of bodies) {
-      const block = node[field];
-      if (!Array.isArray(block)) continue;
-      for (const child of block) {
-        if (!isNode(child)) continue;
-        if (!STATEMENT_TYPES.has(child.type)) this.program.outputs.add(child);
-        this.visit(child, where);
-      }
-    }
-    const soft = at.soft || node.type === 'If' || node.type === 'Ternary' || node.type === 'SelectExpression';
-    for (const [field, value] of Object.entries(node)) {
-      if (bodies.some(([f]) => f === field)) continue;
+    // The statement lists a node holds, each in its frame; then every other field, in the order of the node's fields.
+    const type = node.type;
+    if (type === 'If') {
+      const branch = { loop: at.loop, soft: true };
+      this.block(node.body, branch);
+      this.block(node.alternate, branch);
+    } else if (type === 'For') {
+      this.block(node.body, LOOP_BODY);
+      this.block(node.defaultBlock, OUTSIDE_LOOPS);
+    } else if (type === 'Macro' || type === 'CallStatement') this.block(node.body, OUTSIDE_LOOPS);
+    else this.block(node.body, { loop: at.loop, soft: false });
+    const soft = at.soft || type === 'If' || type === 'Ternary' || type === 'SelectExpression';
+    let where: Frame | undefined;
+    for (const field in node) {
+      if (field === 'body' || (type === 'If' && field === 'alternate') || (type === 'For' && field === 'defaultBlock')) continue;
+      const value = node[field];
       // A loop's filter (`for x in xs if test`) is in the loop's frame; its iterable in the enclosing one.
-      const where = node.type === 'For' && field === 'iterable' && isNode(value) && value.type === 'SelectExpression' ? null : { loop: at.loop, soft };
-      if (where === null) {
-        this.visit((value as AstNode).lhs as AstNode, { loop: at.loop, soft: at.soft });
-        this.visit((value as AstNode).test as AstNode, { loop: at.loop, soft: false });
+      if (type === 'For' && field === 'iterable' && isNode(value) && value.type === 'SelectExpression') {
+        this.visit(value.lhs as AstNode, { loop: at.loop, soft: at.soft });
+        this.visit(value.test as AstNode, { loop: at.loop, soft: false });
         continue;
       }
-      if (Array.isArray(value)) for (const v of value) if (isNode(v)) this.visit(v, where);
-      if (value instanceof Map) for (const [k, v] of value) for (const x of [k, v]) if (isNode(x)) this.visit(x, where);
-      if (isNode(value)) this.visit(value, where);
+      if (Array.isArray(value)) {
+        for (const v of value) if (isNode(v)) this.visit(v, (where ??= { loop: at.loop, soft }));
+      } else if (value instanceof Map) {
+        for (const [k, v] of value) {
+          if (isNode(k)) this.visit(k, (where ??= { loop: at.loop, soft }));
+          if (isNode(v)) this.visit(v, (where ??= { loop: at.loop, soft }));
+        }
+      } else if (isNode(value)) this.visit(value, (where ??= { loop: at.loop, soft }));
+    }
+  }
+
+  /** A list of statements: each one that is not a statement is written out. */
+  private block(list: unknown, where: Frame): void {
+    if (!Array.isArray(list)) return;
+    for (const child of list) {
+      if (!isNode(child)) continue;
+      if (!STATEMENT_TYPES.has(child.type)) this.program.outputs.add(child);
+      this.visit(child, where);
     }
   }
 
