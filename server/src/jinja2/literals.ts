@@ -31,13 +31,17 @@ export function libraryToken(kind: TokenKind, text: string, at: number, fail: (m
   }
 }
 
+const NEEDS_ESCAPE = /[\\"{]/;
+
 /** A string literal the library reads back as `value`: only \\ and \" escaped, `{` hidden from its preprocessing. */
 export function libraryString(value: string): string {
-  return `"${value.replace(/[\\"{]/g, (c) => (c === '{' ? '\\x7b' : `\\${c}`))}"`;
+  return NEEDS_ESCAPE.test(value) ? `"${value.replace(/[\\"{]/g, (c) => (c === '{' ? '\\x7b' : `\\${c}`))}"` : `"${value}"`;
 }
 
 /** jinja2's string literal value: `.encode("ascii", "backslashreplace").decode("unicode-escape")`. */
 function pyUnescape(body: string): string {
+  // Without a backslash the text is its own value (other characters go out as escapes and come back as themselves).
+  if (!body.includes('\\')) return body;
   let ascii = '';
   for (const ch of body) {
     const cp = ch.codePointAt(0)!;
