@@ -7,7 +7,8 @@ import { decimalDigits, hex } from './literals';
 export type Value = ReturnType<Interpreter['evaluate']>;
 
 type Ctor = new (value?: unknown) => Value;
-const V = (() => {
+/** The constructors, found the first time a value is made: a check whose templates were all kept makes none. */
+function probeConstructors() {
   const env = new Environment();
   env.set('probe', { s: '', i: 1, f: 0.5, b: true, n: null, a: [], o: {}, fn: () => null });
   const fields = (env.lookupVariable('probe').value as Map<string, Value>);
@@ -24,20 +25,22 @@ const V = (() => {
     fn: ctor('fn'), undefined: env.lookupVariable('missing').constructor as Ctor, tuple: tuple.constructor as Ctor,
     keywords: keywords!,
   };
-})();
+}
+let constructors: ReturnType<typeof probeConstructors> | undefined;
+const V = () => (constructors ??= probeConstructors());
 
 type Fn = (args: Value[], kwargs: Map<string, Value>) => Value;
 
-export const str = (s: string): Value => new V.str(s);
-export const int = (n: number): Value => new V.int(n);
-export const float = (n: number): Value => new V.float(n);
-export const bool = (b: boolean): Value => new V.bool(b);
-export const none = (): Value => new V.none(null);
-export const list = (items: Value[]): Value => new V.list(items);
-export const tuple = (items: Value[]): Value => new V.tuple(items);
-export const dict = (entries: Map<string, Value>): Value => new V.dict(entries);
+export const str = (s: string): Value => new (V().str)(s);
+export const int = (n: number): Value => new (V().int)(n);
+export const float = (n: number): Value => new (V().float)(n);
+export const bool = (b: boolean): Value => new (V().bool)(b);
+export const none = (): Value => new (V().none)(null);
+export const list = (items: Value[]): Value => new (V().list)(items);
+export const tuple = (items: Value[]): Value => new (V().tuple)(items);
+export const dict = (entries: Map<string, Value>): Value => new (V().dict)(entries);
 /** The keyword arguments of a call, as the library passes them to a function (its last argument). */
-export const keywordArguments = (entries: Map<string, Value>): Value => new V.keywords(entries);
+export const keywordArguments = (entries: Map<string, Value>): Value => new (V().keywords)(entries);
 /**
  * markupsafe.Markup strings (from |safe, |e and jinja2's own tojson): `+` escapes the other operand, and string
  * operations keep the mark. A plain jinja2 concatenation (`~`) and most filters return str.
@@ -55,7 +58,7 @@ export const escaped = (v: Value) => (isMarkup(v) ? (v.value as string) : htmlEs
 
 /** A Python callable: keyword arguments arrive as the library's trailing KeywordArgumentsValue. */
 export const fn = (f: Fn): Value =>
-  new V.fn((args: Value[]) => {
+  new (V().fn)((args: Value[]) => {
     const last = args.at(-1);
     if (last?.type === 'KeywordArgumentsValue') return f(args.slice(0, -1), last.value as Map<string, Value>);
     return f(args, new Map());
@@ -63,7 +66,7 @@ export const fn = (f: Fn): Value =>
 
 /** jinja2's Undefined, carrying the message its use would raise. */
 export function undefinedValue(hint: string): Value {
-  const u = new V.undefined();
+  const u = new (V().undefined)();
   (u as unknown as { hint: string }).hint = hint;
   return u;
 }
