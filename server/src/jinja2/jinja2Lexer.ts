@@ -8,41 +8,47 @@ import { libraryString, libraryToken } from './literals';
 import { ALL_SPACE, PY_SPACE, TRAILING_SPACE } from './pySpace';
 import { pyRepr, str } from './values';
 
-// jinja2.lexer's tag rules, as sticky regexes (IGNORECASE where jinja2 has it).
-const TAG_RULES: [kind: TokenKind, re: RegExp][] = [
+// jinja2.lexer's tag rules, as sticky regexes (IGNORECASE where jinja2 has it). The name rule is matchName's.
+const TAG_RULES: [kind: TokenKind, re: RegExp | undefined][] = [
   ['ws', new RegExp(`[${PY_SPACE}]+`, 'y')],
   ['float', /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/iy],
   ['int', /(?:0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*)/iy],
-  ['name', /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]+/uy],
+  ['name', undefined],
   ['string', /'([^'\\]*(?:\\[\s\S][^'\\]*)*)'|"([^"\\]*(?:\\[\s\S][^"\\]*)*)"/y],
   ['op', /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y],
 ];
 export type TokenKind = 'ws' | 'float' | 'int' | 'name' | 'string' | 'op';
-const WS_RULE = TAG_RULES[0][1];
-const OP_RULE = TAG_RULES[5][1];
+const WS_RULE = TAG_RULES[0][1]!;
+const OP_RULE = TAG_RULES[5][1]!;
 /** The characters the op rule's tokens start with. */
 const OPERATOR_START = new Set('/*=!><+-%~[](){}.:|,;');
 
 // Most names are ASCII: the characters of the name rule below 128 are [A-Za-z0-9_], and an ASCII name is valid when it
-// does not start with a digit. These cheap regexes decide them; the Unicode ones only see names with other characters
-// (compiling and running Unicode property classes costs a fresh process more than a whole template).
+// does not start with a digit. These cheap regexes decide them; the Unicode ones only see names with other characters,
+// and are made when the first such name comes (making a Unicode property class costs a fresh process 1 ms, running it
+// the first time 2 ms more: more than a whole template).
 const ASCII_NAME = /[A-Za-z0-9_]+/y;
-const UNICODE_NAME = TAG_RULES[3][1];
 const VALID_ASCII_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const VALID_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]*$/u;
+let unicodeNames: { name: RegExp; valid: RegExp } | undefined;
+const unicodeName = () =>
+  (unicodeNames ??= {
+    name: /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]+/uy,
+    valid: /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7]*$/u,
+  });
 
-/** The name rule's match at `at`, as `UNICODE_NAME` finds it. */
+/** jinja2's name rule (`[\w·]+`, as Python's \w) matched at `at`. */
 function matchName(src: string, at: number): RegExpExecArray | null {
   ASCII_NAME.lastIndex = at;
   const ascii = ASCII_NAME.exec(src);
   const next = ascii ? at + ascii[0].length : at;
   if (next >= src.length || src.charCodeAt(next) < 128) return ascii;
-  UNICODE_NAME.lastIndex = at;
-  return UNICODE_NAME.exec(src);
+  const rule = unicodeName().name;
+  rule.lastIndex = at;
+  return rule.exec(src);
 }
 
 function isValidName(text: string): boolean {
-  return VALID_ASCII_NAME.test(text) || (/[^\0-\x7f]/.test(text) && VALID_NAME.test(text));
+  return VALID_ASCII_NAME.test(text) || (/[^\0-\x7f]/.test(text) && unicodeName().valid.test(text));
 }
 
 export interface Lexed {
@@ -291,8 +297,8 @@ export function lex(template: string, profile: Profile, options: LexOptions = {}
         tokenKind = only;
       } else {
         for (const [k, re] of TAG_RULES) {
-          re.lastIndex = cursor;
-          match = k === 'name' ? matchName(src, cursor) : re.exec(src);
+          if (re) re.lastIndex = cursor;
+          match = re ? re.exec(src) : matchName(src, cursor);
           if (match) {
             tokenKind = k;
             break;
