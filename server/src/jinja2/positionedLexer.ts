@@ -183,7 +183,13 @@ export function tokenizeWithPositions(source: string): PositionedToken[] {
     const lastTokenType = lastType();
     if (lastTokenType === undefined || lastTokenType === 'CloseStatement' || lastTokenType === 'CloseExpression' || lastTokenType === 'Comment') {
       const from = cursor;
-      while (cursor < length && !opensTag(cursor)) cursor++;
+      // Up to the next `{%`, `{{` or `{#` (found by indexOf: text is most of a template).
+      for (;;) {
+        cursor = src.indexOf('{', cursor);
+        if (cursor < 0) cursor = length;
+        if (cursor >= length || opensTag(cursor)) break;
+        cursor++;
+      }
       if (cursor > from) {
         push(src.slice(from, cursor), 'Text', from, cursor);
         continue;
