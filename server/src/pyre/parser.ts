@@ -839,8 +839,22 @@ function compileCheck(node: Node, flags: number, groups: GroupInfo[], memo: Map<
 }
 
 /** Parses `pattern` exactly as CPython 3.11 `re.compile(pattern)` (flags 0, str pattern) would accept or reject it. */
+/**
+ * Results by pattern: a registry's few patterns are read by the regex rules, the dry run and clemcore's text path,
+ * none of which changes a result. Long patterns (a pasted megabyte) are parsed each time rather than kept.
+ */
+const parsedPatterns = new Map<string, ParseResult>();
+const KEPT_PATTERN_LENGTH = 4096;
+
 export function parsePattern(pattern: string): ParseResult {
-  return parseWith(pattern, false);
+  let result = parsedPatterns.get(pattern);
+  if (result) return result;
+  result = parseWith(pattern, false);
+  if (pattern.length <= KEPT_PATTERN_LENGTH) {
+    if (parsedPatterns.size >= 1000) parsedPatterns.clear();
+    parsedPatterns.set(pattern, result);
+  }
+  return result;
 }
 
 /** The same check as Python 3.10's re.compile would do (see py310.ts for what differs). */
