@@ -322,13 +322,14 @@ function walk(v: unknown, t: Tally): void {
     case 'FloatLiteral':
       return;
     default:
-      for (const [k, x] of Object.entries(v)) if (k !== 'type' && k !== 'operator') walk(x, t);
+      for (const k in v) if (k !== 'type' && k !== 'operator') walk(v[k], t);
   }
 }
 
 /** `{% break %}`, `{% continue %}` (Jinja's loopcontrols extension) and `{% generation %}` (a transformers extension). */
 function findExtensionTags(template: string): { name: string; start: number; end: number }[] {
   const out: { name: string; start: number; end: number }[] = [];
+  if (!/break|continue|generation/.test(template)) return out; // most templates have none of these words
   const re = /\{%[-+]?\s*(break|continue|generation|endgeneration)\s*[-+]?%\}/g;
   // Skip comments: blank them out first, keeping positions.
   const masked = template.replace(/\{#[\s\S]*?#\}/g, (c) => ' '.repeat(c.length));
