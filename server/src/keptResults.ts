@@ -13,8 +13,11 @@ import * as path from 'node:path';
 
 /** Enough for every template of a few registries; the results of one template take a few kilobytes at most. */
 const MAX_ENTRIES = 2000;
-/** And at most about this many characters of inputs (a registry's templates take tens of kilobytes). */
-const MAX_INPUT_CHARS = 8_000_000;
+/**
+ * And at most about this many characters of inputs, so that a start reads at most about a megabyte (a registry's
+ * templates take tens of kilobytes, about three times over: analysis, renders, whitespace).
+ */
+const MAX_INPUT_CHARS = 1_000_000;
 const FORMAT = 2;
 
 interface Store {

@@ -148,3 +148,19 @@ test('kept results on the real registries: first run, second run and no kept res
     assert.deepEqual(run(home, file), plain, `${path.basename(file)}, second run`);
   }
 });
+
+test('the results file stays within about a megabyte of inputs, with this run\'s results first', () => {
+  const home = path.join(dir, 'bounded');
+  run(home, TEMPLATES);
+  const file = resultsFile(home)!;
+  const ours = Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown> }).entries);
+  // 3,000 results of other templates, 1,000 characters each (3 MB of inputs), and none of this registry's.
+  const foreign = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`template-analysis\u0000${String(i).padStart(1000, 'x')}`, { readsMessages: true, readsAddGenerationPrompt: true, extensionTags: [] }]));
+  writeFileSync(file, JSON.stringify({ format: 2, entries: foreign }));
+  const plain = run(home, TEMPLATES, { CLEM_REGISTRY_CODE_CACHE: 'off' });
+  assert.deepEqual(run(home, TEMPLATES), plain);
+  const kept = Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown> }).entries);
+  assert.ok(statSync(file).size < 1.2e6, `${statSync(file).size} bytes`);
+  assert.deepEqual(kept.slice(0, ours.length).sort(), [...ours].sort(), 'this run\'s results come first');
+  assert.ok(kept.length > ours.length + 500 && kept.length < ours.length + 1000, `${kept.length - ours.length} of the others kept`);
+});
