@@ -54,18 +54,18 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env): number {
  * Copies of the registry, each with a comment of its own at the end of one chat template (the first one of median
  * length), so that every start finds that template new. `sameFindings` checks that the comment changes no finding.
  */
-function editedCopies(file: string, folder: string): { files: string[]; what: string } {
+function editedCopies(file: string, folder: string, count: number): { files: string[]; what: string } {
   const text = readFileSync(file, 'utf8');
-  const entries = JSON.parse(text) as { model_name?: string; model_config?: { custom_chat_template?: unknown } }[];
+  const entries = JSON.parse(text) as { model_config?: { custom_chat_template?: unknown } }[];
   const templates = [...new Set(entries.map((e) => e.model_config?.custom_chat_template).filter((t): t is string => typeof t === 'string'))];
-  if (!templates.length) return { files: [file], what: 'the registry has no chat template, so nothing was edited' };
+  if (!templates.length) return { files: Array<string>(count).fill(file), what: 'the registry has no chat template, so nothing was edited' };
   const chosen = [...templates].sort((a, b) => a.length - b.length)[templates.length >> 1];
   // The template as it is written in the file: JSON.stringify gives the same escapes as the registry's own writer.
   const written = JSON.stringify(chosen).slice(0, -1);
   const at = text.indexOf(written);
-  if (at < 0) return { files: [file], what: 'the template is not written as JSON.stringify writes it, so nothing was edited' };
+  if (at < 0) return { files: Array<string>(count).fill(file), what: 'the template is not written as JSON.stringify writes it, so nothing was edited' };
   const end = at + written.length;
-  const files = Array.from({ length: 64 }, (_, i) => {
+  const files = Array.from({ length: count }, (_, i) => {
     const copy = path.join(folder, `edited-${i}.json`);
     writeFileSync(copy, `${text.slice(0, end)}{# edit ${i} #}${text.slice(end)}`);
     return copy;
@@ -131,11 +131,11 @@ function main(): void {
       for (const name of readdirSync(folder)) if (name.startsWith('results-')) rmSync(path.join(folder, name));
     };
     // A commit that edits one chat template: each start sees that template for the first time and the others kept.
-    const edited = editedCopies(file, cacheHome);
+    const edited = editedCopies(file, cacheHome, pairs);
     if (!sameFindings(cli, file, edited.files[0], env)) edited.what += '; NOTE: the edit changed the findings';
     let next = 0;
     const variants: [string, () => number][] = [
-      [`one template edited (${edited.what})`, () => timed([cli, 'check', '--format', 'json', edited.files[next++ % edited.files.length]], env)],
+      [`one template edited (${edited.what})`, () => timed([cli, 'check', '--format', 'json', edited.files[next++]], env)],
       ['templates not seen before (code cache only)', () => (forget(), timed(ours, env))],
       ['nothing kept (CLEM_REGISTRY_CODE_CACHE=off)', () => timed(ours, { ...env, CLEM_REGISTRY_CODE_CACHE: 'off' })],
     ];

@@ -50,11 +50,7 @@ function unknownTag(tag: { name: string; offset: number }): TemplateSyntaxError 
   return new TemplateSyntaxError(`Encountered unknown tag '${tag.name}'.`, tag.offset);
 }
 
-/**
- * What jinja2's compiler checks, and the output expressions. Where it is: inside a loop body (loop controls are only
- * valid there: Python compiles them) and in a "soft frame" (an if statement or an inline if, where an unknown filter or
- * test fails only when it runs; anywhere else it fails at compile time).
- */
+/** Where a node is: inside a loop body, and in a soft frame (see Checker). */
 interface Frame {
   loop: boolean;
   soft: boolean;
@@ -62,6 +58,11 @@ interface Frame {
 const LOOP_BODY: Frame = { loop: true, soft: false };
 const OUTSIDE_LOOPS: Frame = { loop: false, soft: false };
 
+/**
+ * What jinja2's compiler checks, and the output expressions. Where it is: inside a loop body (loop controls are only
+ * valid there: Python compiles them) and in a "soft frame" (an if statement or an inline if, where an unknown filter or
+ * test fails only when it runs; anywhere else it fails at compile time).
+ */
 class Checker {
   constructor(private readonly program: Program, private readonly lexed: Lexed) {}
 

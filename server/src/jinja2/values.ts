@@ -27,20 +27,20 @@ function probeConstructors() {
   };
 }
 let constructors: ReturnType<typeof probeConstructors> | undefined;
-const V = () => (constructors ??= probeConstructors());
+const ctors = () => (constructors ??= probeConstructors());
 
 type Fn = (args: Value[], kwargs: Map<string, Value>) => Value;
 
-export const str = (s: string): Value => new (V().str)(s);
-export const int = (n: number): Value => new (V().int)(n);
-export const float = (n: number): Value => new (V().float)(n);
-export const bool = (b: boolean): Value => new (V().bool)(b);
-export const none = (): Value => new (V().none)(null);
-export const list = (items: Value[]): Value => new (V().list)(items);
-export const tuple = (items: Value[]): Value => new (V().tuple)(items);
-export const dict = (entries: Map<string, Value>): Value => new (V().dict)(entries);
+export const str = (s: string): Value => new (ctors().str)(s);
+export const int = (n: number): Value => new (ctors().int)(n);
+export const float = (n: number): Value => new (ctors().float)(n);
+export const bool = (b: boolean): Value => new (ctors().bool)(b);
+export const none = (): Value => new (ctors().none)(null);
+export const list = (items: Value[]): Value => new (ctors().list)(items);
+export const tuple = (items: Value[]): Value => new (ctors().tuple)(items);
+export const dict = (entries: Map<string, Value>): Value => new (ctors().dict)(entries);
 /** The keyword arguments of a call, as the library passes them to a function (its last argument). */
-export const keywordArguments = (entries: Map<string, Value>): Value => new (V().keywords)(entries);
+export const keywordArguments = (entries: Map<string, Value>): Value => new (ctors().keywords)(entries);
 /**
  * markupsafe.Markup strings (from |safe, |e and jinja2's own tojson): `+` escapes the other operand, and string
  * operations keep the mark. A plain jinja2 concatenation (`~`) and most filters return str.
@@ -58,7 +58,7 @@ export const escaped = (v: Value) => (isMarkup(v) ? (v.value as string) : htmlEs
 
 /** A Python callable: keyword arguments arrive as the library's trailing KeywordArgumentsValue. */
 export const fn = (f: Fn): Value =>
-  new (V().fn)((args: Value[]) => {
+  new (ctors().fn)((args: Value[]) => {
     const last = args.at(-1);
     if (last?.type === 'KeywordArgumentsValue') return f(args.slice(0, -1), last.value as Map<string, Value>);
     return f(args, new Map());
@@ -66,7 +66,7 @@ export const fn = (f: Fn): Value =>
 
 /** jinja2's Undefined, carrying the message its use would raise. */
 export function undefinedValue(hint: string): Value {
-  const u = new (V().undefined)();
+  const u = new (ctors().undefined)();
   (u as unknown as { hint: string }).hint = hint;
   return u;
 }
