@@ -107,7 +107,8 @@ test('the pieces where the lexers could part, one by one', () => {
 });
 
 test('every template of the real registries, as written and as rewritten for the library', (t) => {
-  if (!existsSync(CORPUS)) return t.skip('the real registries are not in ../shared/corpus');
+  const files = ['clemcore-2025-12-16-8bd08307.json', 'clemcore-2026-04-15-ef82bb43.json'].map((f) => path.join(CORPUS, f)).filter(existsSync);
+  if (!files.length) return t.skip('the real registries are not in ../shared/corpus');
   const templates = new Set<string>();
   const collect = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(collect);
@@ -118,7 +119,6 @@ test('every template of the real registries, as written and as rewritten for the
       }
     }
   };
-  const files = ['clemcore-2025-12-16-8bd08307.json', 'clemcore-2026-04-15-ef82bb43.json'].map((f) => path.join(CORPUS, f)).filter(existsSync);
   for (const file of files) collect(JSON.parse(readFileSync(file, 'utf8')));
   assert.ok(templates.size >= 10, `${templates.size} templates`);
   let rewritten = 0;
