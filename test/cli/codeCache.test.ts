@@ -18,8 +18,8 @@ const CACHE_FILE = /^cli-[0-9a-f]{32}\.v8$/;
 const BROKEN = path.join(dir, 'model_registry.json');
 writeFileSync(BROKEN, '[{"model_name": "m", "backend": "llamacpp", "huggingface_id": "org/m", "release_date": "2025-13-01", "model_config": {"premade_chat_template": "yes"}}]\n');
 
-function run(cacheHome: string, extra: NodeJS.ProcessEnv = {}, file = BROKEN) {
-  const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file], {
+function run(cacheHome: string, extra: NodeJS.ProcessEnv = {}, file = BROKEN, bin = BIN) {
+  const r = spawnSync(process.execPath, [bin, 'check', '--format', 'json', file], {
     encoding: 'utf8',
     env: { ...process.env, XDG_CACHE_HOME: cacheHome, CLEM_REGISTRY_CODE_CACHE: '', ...extra },
     timeout: 20_000,
@@ -107,19 +107,16 @@ test('a bundle changed after the build, even to the same length, is not run with
   const bundle = path.join(copy, 'cli', 'main.js');
   copyFileSync(path.join(REPO, 'dist', 'cli', 'main.js'), bundle);
   const home = path.join(dir, 'changed');
-  const runCopy = () => spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'check', '--format', 'json', BROKEN], {
-    encoding: 'utf8',
-    env: { ...process.env, XDG_CACHE_HOME: home, CLEM_REGISTRY_CODE_CACHE: '' },
-    timeout: 20_000,
-  });
+  const runCopy = () => run(home, {}, BROKEN, path.join(copy, 'cli.js'));
+  const codeFiles = () => cacheFiles(home).filter((n) => CACHE_FILE.test(n)).length;
   const before = runCopy();
   assert.match(before.stdout, /is not a valid ISO date/);
-  assert.equal(cacheFiles(home).filter((n) => CACHE_FILE.test(n)).length, 1);
+  assert.equal(codeFiles(), 1);
   // The same number of characters, one message different: what V8 checks of a cache (the length) still fits.
   const source = readFileSync(bundle, 'utf8');
   assert.ok(source.includes('is not a valid ISO date'));
   writeFileSync(bundle, source.replaceAll('is not a valid ISO date', 'is NOT a valid ISO date'));
   const after = runCopy();
   assert.match(after.stdout, /is NOT a valid ISO date/);
-  assert.equal(cacheFiles(home).filter((n) => CACHE_FILE.test(n)).length, 2, 'a cache of its own');
+  assert.equal(codeFiles(), 2, 'a cache of its own');
 });

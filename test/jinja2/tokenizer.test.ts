@@ -2,17 +2,16 @@
 // library's parser reads its tokens. It must give the library's tokens, one for one, and fail where the library
 // fails, on random templates made of the pieces where the two could part (whitespace control, comments, signs,
 // numbers, string escapes, braces inside expressions, {% generation %}, Unicode spaces, the end of the input) and on
-// every template of the real registries, as written and as our jinja2 lexer rewrites it for the library.
+// every template of the real registries and their history, as written and as our jinja2 lexer rewrites it for the
+// library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { tokenize } from '@huggingface/jinja';
 import { JinjaLexError, libraryTokens, tokenizeWithPositions } from '../../server/src/jinja2/positionedLexer';
 import { lex } from '../../server/src/jinja2/jinja2Lexer';
 import { PROFILES } from '../../server/src/jinja2/environments';
-
-const CORPUS = process.env.CLEM_SHARED_CORPUS ?? path.resolve(__dirname, '../../../shared/corpus');
+import { Rng } from '../support/random';
+import { corpusTemplates } from './judge';
 
 type Outcome = { tokens: [string, string][] } | { fails: true };
 
@@ -37,17 +36,6 @@ function ours(template: string): Outcome {
   }
 }
 
-/** Mulberry32: the same random templates on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TEXT = ['Hello ', 'a', '\n', '  ', '\t', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u0085', '{', '}', '#', '%', '-', '{ x }', '<|im_end|>', 'é', '😀', '\\'];
 const OPEN = ['{%', '{%-', '{%+', '{{', '{{-', '{#', '{#-'];
 const CLOSE = ['%}', '-%}', '+%}', '}}', '-}}', '#}', '-#}', '}', '%'];
@@ -59,32 +47,30 @@ const INSIDE = [
   '{% generation %}', '{%- endgeneration -%}', '{%generation%}', 'generation',
 ];
 
-function randomTemplate(next: () => number): string {
-  const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)];
+function randomTemplate(rng: Rng): string {
   let out = '';
-  const parts = 1 + Math.floor(next() * 8);
+  const parts = 1 + Math.floor(rng.next() * 8);
   for (let p = 0; p < parts; p++) {
-    const r = next();
-    if (r < 0.3) out += pick(TEXT);
+    if (rng.chance(0.3)) out += rng.pick(TEXT);
     else {
-      out += pick(OPEN);
-      const inner = Math.floor(next() * 7);
-      for (let i = 0; i < inner; i++) out += pick(INSIDE);
+      out += rng.pick(OPEN);
+      const inner = Math.floor(rng.next() * 7);
+      for (let i = 0; i < inner; i++) out += rng.pick(INSIDE);
       // Most tags close; some end the template open, or close with the wrong delimiter.
-      if (next() < 0.85) out += pick(CLOSE);
+      if (rng.chance(0.85)) out += rng.pick(CLOSE);
     }
   }
-  if (next() < 0.2) out += '\n';
+  if (rng.chance(0.2)) out += '\n';
   return out;
 }
 
 test('random templates: the library\'s tokens one for one, or a failure where the library fails', () => {
-  const next = random(20261203);
+  const rng = new Rng(20261203);
   let agreed = 0;
   let failedBoth = 0;
   const disagreements: string[] = [];
   for (let i = 0; i < 30000; i++) {
-    const template = randomTemplate(next);
+    const template = randomTemplate(rng);
     const expected = library(template);
     const actual = ours(template);
     if (JSON.stringify(actual) !== JSON.stringify(expected)) disagreements.push(template);
@@ -107,19 +93,9 @@ test('the pieces where the lexers could part, one by one', () => {
 });
 
 test('every template of the real registries, as written and as rewritten for the library', (t) => {
-  const files = ['clemcore-2025-12-16-8bd08307.json', 'clemcore-2026-04-15-ef82bb43.json'].map((f) => path.join(CORPUS, f)).filter(existsSync);
-  if (!files.length) return t.skip('the real registries are not in ../shared/corpus');
-  const templates = new Set<string>();
-  const collect = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(collect);
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (typeof v === 'string' && /template/.test(k)) templates.add(v);
-        else collect(v);
-      }
-    }
-  };
-  for (const file of files) collect(JSON.parse(readFileSync(file, 'utf8')));
+  const corpus = corpusTemplates(true);
+  if (!corpus?.length) return t.skip('the real registries are not in ../shared/corpus');
+  const templates = new Set(corpus.map((c) => c.template));
   assert.ok(templates.size >= 10, `${templates.size} templates`);
   let rewritten = 0;
   for (const template of templates) {

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type ReportView, type Severity } from '../shared/driver';
+import { escapeRegExp, pollUntil, type EditorDriver, type OutlineItem, type Position, type Problem, type ReportView, type Severity } from '../shared/driver';
 import { CODE_LENS_ABOVE, FIRST_SQUIGGLE_MS, LIST_ROWS, LIST_SCROLL, WATCH_FIRST_SQUIGGLE, WATCH_TABS_AFTER_LENS_CLICK, inPage, onElement, type RowText } from './inPage';
 
 const WAIT = 30_000;
@@ -545,10 +545,6 @@ export class Workbench implements EditorDriver {
 /** A provider's group in the outline: a top-level row with a plain label and no description. */
 function isOutlineGroup(row: RowText, name?: string): boolean {
   return row.level === 1 && row.description === '' && row.label !== '' && (name === undefined || row.label === name);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The files under `dir`, at any depth. */

@@ -129,3 +129,8 @@ export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => b
   }
   return value;
 }
+
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

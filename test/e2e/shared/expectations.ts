@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { OutlineItem, Position, Problem, Severity } from './driver';
+import { escapeRegExp, type OutlineItem, type Position, type Problem, type Severity } from './driver';
 import { SCRIPTED_ENTRIES } from './scriptedModel';
 
 /** The repository root: from the environment when the suites run bundled inside VS Code, else from this file. */
@@ -229,8 +229,4 @@ export function problemKeys(problems: Array<Pick<Problem, 'code' | 'severity' | 
   return problems
     .map((p) => `${p.code}@${p.line}:${p.col} ${p.severity}`)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
