@@ -19,7 +19,7 @@ function report(over: Partial<EntryTestReport> = {}): EntryTestReport {
           { label: 'Rendered prompt', value: '<|im_start|>user\n  hi\t<|im_end|>\n<|im_start|>assistant\n', block: true, source: 'Jinja' },
         ],
       },
-      { id: 'verdict', status: 'ok', facts: [{ label: 'Verdict', value: 'pass' }] },
+      { id: 'verdict', status: 'ok', facts: [{ label: 'Verdict', value: 'pass' }, { label: 'Why', value: 'clemcore would load this entry, render the prompt, generate, and hand the game a clean reply.' }] },
     ],
     output: { raw: 'Blue.<|im_end|>', stripped: 'Blue.<|im_end|>', split: null, culled: 'Blue.' },
     problems: [],
@@ -198,7 +198,11 @@ describe('the banner', () => {
   });
 
   it('says why a passing entry passes, and shows progress while the test runs', () => {
-    assert.match(body(reportHtml(report(), OPTIONS)), /<span class="verdict-word">PASS<\/span>[\s\S]*clemcore would load this entry/);
+    assert.match(body(reportHtml(report(), OPTIONS)), /<span class="verdict-word">PASS<\/span>[\s\S]*<p class="lead">clemcore would load this entry/);
+    // The verdict stage's reason, with what stood in for clemcore's runtime (huggingface_local).
+    const why = 'clemcore would load this entry, render the prompt, generate, and hand the game a clean reply (with llama.cpp and this GGUF standing in for transformers and the model\'s weights).';
+    const standIn = report({ stages: [...report().stages.slice(0, -1), { id: 'verdict', status: 'ok', facts: [{ label: 'Verdict', value: 'pass' }, { label: 'Why', value: why }] }] });
+    assert.ok(body(reportHtml(standIn, OPTIONS)).includes(`<p class="lead">${why.replace("'", '&#39;')}</p>`));
     const running = body(reportHtml(report({ stages: report().stages.slice(0, 2) }), { ...OPTIONS, running: true }));
     assert.match(running, /Testing <code>m<\/code>/);
     assert.match(running, /<p role="status">2 of 7 stages done: the last, 4\. Template, is ok\.<\/p>/);

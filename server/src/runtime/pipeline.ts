@@ -18,8 +18,6 @@ import { isDict } from '../clemcore/python';
 import { checkReply, specialTexts, tokenView } from './replyChecks';
 import { clemcoreTextVersion, hfGenerateStage, hfModelFileStage, hfPostProcessStage, hfTemplateStage, hfUnsupported, type HfSide } from './hfLocal';
 
-export type { StageListener } from './reportBuilder';
-
 export interface EntryTestRequest {
   /** The registry under test, read as the working directory's model_registry.json. */
   registry: RegistrySource;

@@ -2,7 +2,7 @@
 // stages as folding sections, the conversation as messages, the rendered prompt and the output from raw to culled
 // with its invisible characters and special tokens shown. Pure string building, so it is tested without an editor;
 // everything from the report (model output above all) is untrusted text and is escaped.
-import { shownStatus, STAGE_TITLES, STATUS_MARK, visibleChars, type EntryTestReport, type Fact, type Outputs, type ProblemLevel, type ShownStatus, type Stage, type StageId } from './report';
+import { shownStatus, STAGE_TITLES, STATUS_MARK, visibleChars, type EntryTestReport, type Fact, type Outputs, type ProblemLevel, type Stage, type StageId } from './report';
 
 export interface ReportHtmlOptions {
   /** The webview's `cspSource`, allowed for styles. */
@@ -209,7 +209,6 @@ export function diffHtml(pieces: DiffPiece[]): string {
 // ---- the page -----------------------------------------------------------------------------------------------------
 
 const LEVEL_ORDER: Record<ProblemLevel, number> = { error: 0, fail: 1, warning: 2 };
-const STATUS_WORD: Record<ShownStatus, string> = { ok: 'ok', warning: 'warning', failed: 'failed', error: 'error', skipped: 'skipped' };
 
 function factLabel(stage: Stage | undefined, label: string): Fact | undefined {
   return stage?.facts.find((f) => f.label === label);
@@ -242,14 +241,13 @@ function banner(report: EntryTestReport, running: boolean): string {
     const done = report.stages.length;
     return `<header class="banner verdict-running" aria-labelledby="verdict-title">
 <h1 id="verdict-title"><span class="icon" role="img" aria-label="running">…</span> Testing ${model}</h1>
-<p role="status">${done} of ${Object.keys(STAGE_TITLES).length} stages done${done ? `: the last, ${escapeHtml(STAGE_TITLES[report.stages[done - 1].id])}, is ${escapeHtml(STATUS_WORD[shownStatus(report, report.stages[done - 1])])}` : ''}.</p>
+<p role="status">${done} of ${Object.keys(STAGE_TITLES).length} stages done${done ? `: the last, ${escapeHtml(STAGE_TITLES[report.stages[done - 1].id])}, is ${shownStatus(report, report.stages[done - 1])}` : ''}.</p>
 ${problemList(report)}
 </header>`;
   }
   const verdict = report.verdict;
-  const lead = verdict === 'pass'
-    ? 'clemcore would load this entry, render the prompt, generate, and hand the game a clean reply.'
-    : verdict === 'error' ? 'The test could not finish:' : 'Reasons:';
+  // A pass says why in the verdict stage (with what stood in for clemcore's runtime, for huggingface_local).
+  const lead = verdict === 'pass' ? factLabel(stageOf(report, 'verdict'), 'Why')?.value ?? '' : verdict === 'error' ? 'The test could not finish:' : 'Reasons:';
   return `<header class="banner verdict-${verdict}" aria-labelledby="verdict-title">
 <h1 id="verdict-title"><span class="icon" role="img" aria-label="${verdict}">${verdict === 'pass' ? '✓' : '✗'}</span> ${model}: <span class="verdict-word">${verdict.toUpperCase()}</span></h1>
 <p class="lead">${escapeHtml(lead)}</p>
@@ -283,7 +281,7 @@ function stageHtml(report: EntryTestReport, stage: Stage): string {
     : '';
   const log = stage.log?.length ? `<details class="log"><summary>llama.cpp log</summary><pre>${escapeHtml(stage.log.join('\n'))}</pre></details>` : '';
   return `<details class="stage status-${status}" id="stage-${stage.id}"${open}>
-<summary><h3><span class="icon" role="img" aria-label="${STATUS_WORD[status]}">${STATUS_MARK[status]}</span> ${escapeHtml(STAGE_TITLES[stage.id])} <span class="status">${STATUS_WORD[status]}</span></h3></summary>
+<summary><h3><span class="icon" role="img" aria-label="${status}">${STATUS_MARK[status]}</span> ${escapeHtml(STAGE_TITLES[stage.id])} <span class="status">${status}</span></h3></summary>
 <div class="stage-body">${problems}<dl>${stage.facts.map(factHtml).join('\n')}</dl>${log}</div>
 </details>`;
 }
