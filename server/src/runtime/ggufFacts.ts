@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { GgufFacts } from '../clemcore/facts';
 import { readGgufMetadata, summarizeGguf, type GgufMetadata } from './gguf';
-import { cachedFiles, hubCache, resolveGguf, type HubCache } from './modelFiles';
+import { cachedFiles, hubCache, isRepoId, resolveGguf, type HubCache } from './modelFiles';
 
 const memo = new Map<string, { stamp: number; facts: GgufFacts | undefined }>();
 
@@ -61,7 +61,7 @@ const LISTING_REUSE_MS = 10_000;
 
 /** The files of a repository's snapshot in the local cache, or undefined when it is not cached. */
 export function readRepoFiles(huggingfaceId: string, cache: HubCache = hubCache(), now = Date.now()): string[] | undefined {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(huggingfaceId)) return undefined;
+  if (!isRepoId(huggingfaceId)) return undefined;
   const key = `${cache.dir}\n${huggingfaceId}`;
   const hit = listings.get(key);
   if (hit && now - hit.at < LISTING_REUSE_MS) return hit.files;

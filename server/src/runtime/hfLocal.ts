@@ -9,13 +9,13 @@ import { isDict, isTruthy, pythonStrip } from '../clemcore/python';
 import { huggingfaceTextPath, type AnswerTokens, type TextPathStage } from '../clemcore/textPath';
 import { renderTemplate } from '../jinja2';
 import { tokenText, type GgufMetadata } from './gguf';
-import { configContextSize, configTemplate, parseContextSize, readHfTokenizerFiles, specialTokenVariables, type HfTokenizer, type HfTokenizerFiles } from './hfTokenizer';
+import { configContextSize, parseContextSize, readHfTokenizerFiles, specialTokenVariables, type HfTokenizer, type HfTokenizerFiles } from './hfTokenizer';
 import type { LoadedModel } from './llama';
 import { hubCache } from './modelFiles';
 import type { EntryTestRequest } from './pipeline';
 import { checkReply, markersIn, specialTexts, tokenView } from './replyChecks';
 import { modelFileSize, sentence, withoutFullStop, type ReportBuilder } from './reportBuilder';
-import { readTokenizerFacts, specialTokenText } from './tokenizerFacts';
+import { configTemplate, readTokenizerFacts, specialTokenText } from './tokenizerFacts';
 
 const STAND_IN = 'llama.cpp stands in for transformers';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { parseContextSize37 } from '../clemcore/contextSize';
 import { isDict } from '../clemcore/python';
-import { cachedRepoFile, type HubCache } from './modelFiles';
+import { cachedRepoFile, isRepoId, type HubCache } from './modelFiles';
 import { specialTokenText } from './tokenizerFacts';
 
 interface JsonFile {
@@ -35,12 +35,11 @@ export interface HfTokenizer {
   tokenText(id: number): string | undefined;
 }
 
-const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
 
 /** The cached tokenizer files of `repo` (none when it is not cached). */
 export function readHfTokenizerFiles(repo: string, cache: HubCache): HfTokenizerFiles {
   const out: HfTokenizerFiles = { unreadable: [] };
-  if (!REPO_ID.test(repo)) return out;
+  if (!isRepoId(repo)) return out;
   const json = (name: string): JsonFile | undefined => {
     const file = cachedRepoFile(repo, name, cache);
     if (!file) return undefined;
@@ -89,14 +88,6 @@ export function specialTokenVariables(config: Record<string, unknown>): Record<s
   const extra = config.additional_special_tokens;
   if (Array.isArray(extra)) out.additional_special_tokens = extra.map(specialTokenText).filter((t): t is string => t !== undefined);
   return out;
-}
-
-/** A template of tokenizer_config.json's chat_template: a string, or the named one of a list (`default` without a name). */
-export function configTemplate(value: unknown, name = 'default'): string | undefined {
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) return undefined;
-  const named = value.find((t) => isDict(t) && t.name === name);
-  return isDict(named) && typeof named.template === 'string' ? named.template : undefined;
 }
 
 /**

@@ -23,6 +23,11 @@ export type GgufResolution =
   | { ok: true; path: string; relative: string; snapshot: string; files: string[] }
   | { ok: false; error: string; files: string[] };
 
+/** Whether `id` has the form of a Hugging Face repository id (`org/name`), so that it names a folder of the cache. */
+export function isRepoId(id: string): boolean {
+  return /^[\w.-]+\/[\w.-]+$/.test(id);
+}
+
 /** The snapshot folder of `repoId` in the cache, when the repository is cached. */
 function cachedSnapshot(repoId: string, cache: HubCache): string | undefined {
   const repoDir = path.join(cache.dir, `models--${repoId.split('/').join('--')}`);

@@ -8,8 +8,7 @@ import { renderTemplate, type TemplateEnvironment } from '../jinja2';
 import { loadRegistry, ordinal, type RegistrySource } from './entryLookup';
 import { GgufError, readGgufMetadata } from './gguf';
 import { cachedRepoFile, hubCache, resolveGguf } from './modelFiles';
-import { specialTokenText } from './tokenizerFacts';
-import { configTemplate } from './hfTokenizer';
+import { configTemplate, specialTokenText } from './tokenizerFacts';
 import { isDict, isTruthy } from '../clemcore/python';
 import { visible } from './report';
 

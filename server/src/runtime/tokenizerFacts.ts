@@ -2,7 +2,8 @@
 // it (the language server and `clem-registry check`). Only files already on disk are read; nothing is downloaded.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { TokenizerFacts } from '../clemcore/facts';
-import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
+import { isDict } from '../clemcore/python';
+import { cachedRepoFile, hubCache, isRepoId, type HubCache } from './modelFiles';
 
 /**
  * How long a lookup is reused without looking at the disk: a full check asks once per entry. After that, the files'
@@ -11,8 +12,6 @@ import { cachedRepoFile, hubCache, type HubCache } from './modelFiles';
  */
 const REUSE_MS = 10_000;
 const STAMPED = ['tokenizer_config.json', 'chat_template.jinja', 'generation_config.json'];
-/** A Hugging Face repository id, `org/name`: anything else is no path into the cache. */
-const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
 /** tokenizer.json can be tens of megabytes; it is read for added tokens only below this size. */
 const MAX_TOKENIZER_JSON = 32 * 1024 * 1024;
 
@@ -64,7 +63,7 @@ export function readTokenizerFacts(huggingfaceId: string, cache: HubCache = hubC
 
 /** Which snapshot's files, and when each was written: a change means the facts must be read again. */
 function stampOf(repo: string, cache: HubCache): string {
-  if (!REPO_ID.test(repo)) return '';
+  if (!isRepoId(repo)) return '';
   return STAMPED.map((name) => {
     const file = cachedRepoFile(repo, name, cache);
     if (!file) return '-';
@@ -77,13 +76,13 @@ function stampOf(repo: string, cache: HubCache): string {
 }
 
 function readUncached(repo: string, cache: HubCache): TokenizerFacts | undefined {
-  if (!REPO_ID.test(repo)) return undefined;
+  if (!isRepoId(repo)) return undefined;
   const configFile = cachedRepoFile(repo, 'tokenizer_config.json', cache);
   if (!configFile) return undefined;
   const config = readJson(configFile);
   if (!config) return undefined;
   const jinjaFile = cachedRepoFile(repo, 'chat_template.jinja', cache);
-  const chatTemplate = jinjaFile ? readFileSync(jinjaFile, 'utf8') : templateOf(config.chat_template);
+  const chatTemplate = jinjaFile ? readFileSync(jinjaFile, 'utf8') : configTemplate(config.chat_template);
   const eosToken = tokenText(config.eos_token);
   const padToken = tokenText(config.pad_token);
   const stop = new Set<string>();
@@ -121,14 +120,12 @@ function tokenText(value: unknown): string | undefined {
   return specialTokenText(value) || undefined;
 }
 
-/** The template transformers uses without a name: a string, or the one named "default" in a list. */
-function templateOf(value: unknown): string | undefined {
+/** A template of tokenizer_config.json's chat_template: a string, or the named one of a list (`default` without a name). */
+export function configTemplate(value: unknown, name = 'default'): string | undefined {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    const named = value.find((t) => t && typeof t === 'object' && (t as { name?: unknown }).name === 'default') as { template?: unknown } | undefined;
-    return typeof named?.template === 'string' ? named.template : undefined;
-  }
-  return undefined;
+  if (!Array.isArray(value)) return undefined;
+  const named = value.find((t) => isDict(t) && t.name === name);
+  return isDict(named) && typeof named.template === 'string' ? named.template : undefined;
 }
 
 function idList(value: unknown): number[] {
