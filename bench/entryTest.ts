@@ -51,7 +51,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function bare(script: string, model: string, prompt: string, mode: 'llamacpp' | 'hf'): Promise<{ ms: number; text: string }> {
+type Mode = 'llamacpp' | 'hf';
+
+function bare(script: string, model: string, prompt: string, mode: Mode): Promise<{ ms: number; text: string }> {
   const entry = pathToFileURL(path.join(ROOT, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')).href;
   const start = performance.now();
   return new Promise((resolve, reject) => {
@@ -60,8 +62,6 @@ function bare(script: string, model: string, prompt: string, mode: 'llamacpp' | 
     child.on('exit', (code) => code !== 0 && reject(new Error(`the bare run exited with ${code}`)));
   });
 }
-
-type Mode = 'llamacpp' | 'hf';
 
 /** One entry's runs: ours and the bare baseline, alternating, with the same generated text required of both. */
 async function benchEntry(mode: Mode, entry: Record<string, unknown>, model: string, script: string): Promise<void> {

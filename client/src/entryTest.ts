@@ -181,7 +181,8 @@ async function noModelFile(picked: PickedEntry, why: string): Promise<void> {
   const config = vscode.workspace.getConfiguration('clemRegistry', picked.document.uri);
   const folder = vscode.workspace.getWorkspaceFolder(picked.document.uri);
   const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
-  const current = (folder ? config.inspect<Record<string, string>>('modelFiles')?.workspaceFolderValue : config.inspect<Record<string, string>>('modelFiles')?.globalValue) ?? {};
+  const set = config.inspect<Record<string, string>>('modelFiles');
+  const current = (folder ? set?.workspaceFolderValue : set?.globalValue) ?? {};
   await config.update('modelFiles', { ...current, [picked.modelName]: file[0].fsPath }, target);
   await vscode.commands.executeCommand(TEST_ENTRY_COMMAND, picked.document.uri.toString(), picked.index, picked.modelName);
 }

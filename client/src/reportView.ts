@@ -11,8 +11,6 @@ export const REPORT_VIEW_TYPE = 'clemRegistry.report';
 
 interface ReportPanel {
   panel: vscode.WebviewPanel;
-  /** The finished report shown, once there is one. */
-  report?: EntryTestReport;
   /** Which run the panel shows, so that a late update of an earlier run is dropped. */
   run: number;
   /** Whether the page that `html` last set has said it listens (and has not been hidden since). */
@@ -37,7 +35,6 @@ export class ReportPanels implements vscode.Disposable {
     const run = ++this.runs;
     const shown = this.panelFor(key, model);
     shown.run = run;
-    shown.report = undefined;
     const partial: EntryTestReport = { model, verdict: 'pass', stages: [], output: { raw: null, stripped: null, split: null, culled: null }, problems: [] };
     shown.ready = false;
     const render = (report: EntryTestReport, running: boolean) => {
@@ -58,7 +55,6 @@ export class ReportPanels implements vscode.Disposable {
       },
       done: (report) => {
         if (shown.run !== run || !this.panels.has(key)) return;
-        shown.report = report;
         render(report, false);
         shown.panel.reveal(shown.panel.viewColumn, false);
       },
@@ -96,9 +92,10 @@ export class ReportPanels implements vscode.Disposable {
         sendBody(entry);
         return;
       }
-      if (message?.type !== 'copy' || !entry.report) return;
+      const report = finished(entry);
+      if (message?.type !== 'copy' || !report) return;
       // The view says "Copied." itself.
-      await vscode.env.clipboard.writeText(reportMarkdown(entry.report));
+      await vscode.env.clipboard.writeText(reportMarkdown(report));
       void panel.webview.postMessage({ type: 'copied' });
     });
     return entry;
@@ -106,7 +103,10 @@ export class ReportPanels implements vscode.Disposable {
 
   /** The markdown of the finished report in the active panel, if a report panel is active. */
   activeMarkdown(): string | undefined {
-    for (const { panel, report } of this.panels.values()) if (panel.active && report) return reportMarkdown(report);
+    for (const entry of this.panels.values()) {
+      const report = finished(entry);
+      if (entry.panel.active && report) return reportMarkdown(report);
+    }
     return undefined;
   }
 
@@ -114,6 +114,11 @@ export class ReportPanels implements vscode.Disposable {
     for (const { panel } of this.panels.values()) panel.dispose();
     this.panels.clear();
   }
+}
+
+/** The finished report the panel shows, once there is one. */
+function finished(entry: ReportPanel): EntryTestReport | undefined {
+  return entry.shown && !entry.shown.running ? entry.shown.report : undefined;
 }
 
 /** Updates the listening page in place with what it shows. */

@@ -82,9 +82,9 @@ export function keepResult(kind: string, input: string, value: unknown): void {
 export function openKeptResults(file: string): void {
   const entries = new Map<string, unknown>();
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; entries?: unknown };
-    if (data && data.format === FORMAT && data.entries && typeof data.entries === 'object' && !Array.isArray(data.entries)) {
-      for (const [key, value] of Object.entries(data.entries as Record<string, unknown>)) entries.set(key, value);
+    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (isRecord(data) && data.format === FORMAT && isRecord(data.entries)) {
+      for (const [key, value] of Object.entries(data.entries)) entries.set(key, value);
     }
   } catch {
     // none yet, unreadable or damaged: start from nothing

@@ -96,7 +96,7 @@ function isKeptAnalysis(value: unknown): value is KeptAnalysis {
 }
 
 function toKept(analysis: TemplateAnalysis): KeptAnalysis {
-  // `reads` is left out: it is a getter that lexes the template for positions, which few rules ask for.
+  // `reads` is left out: its spans are found again from the template when a rule asks for them, which few rules do.
   const { problem, readsMessages, readsAddGenerationPrompt, bound, extensionTags } = analysis;
   return { problem, readsMessages, readsAddGenerationPrompt, bound: bound && [...bound], extensionTags };
 }

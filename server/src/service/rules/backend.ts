@@ -1,9 +1,9 @@
 // The entry's backend: present, known, and available in the target clemcore version.
 import { shownName, suggest } from '../../didYouMean';
+import type { EntryContext } from '../context';
 
 /** Backends clemcore renamed, by their old names: too far from the new ones for a did-you-mean. */
 const RENAMED_BACKENDS = new Map([['huggingface', 'huggingface_local']]);
-import type { EntryContext } from '../context';
 
 export function checkBackend(ctx: EntryContext): void {
   if (!('backend' in ctx.value)) {
